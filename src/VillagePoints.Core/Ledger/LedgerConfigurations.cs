@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VillagePoints.Core.Places;
+
+namespace VillagePoints.Core.Ledger;
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> b)
+    {
+        b.HasKey(x => new { x.VillageId, x.Id });
+        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique();
+        b.HasIndex(x => new { x.VillageId, x.HouseholdId, x.Number });
+        b.HasIndex(x => new { x.VillageId, x.IdempotencyKey }).IsUnique();
+        // An entry can be reversed once: the database refuses a second reversal.
+        b.HasIndex(x => new { x.VillageId, x.ReversesEntryId }).IsUnique();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Reason).HasMaxLength(LedgerPosting.MaxReasonLength);
+        b.Property(x => x.SourceKind).HasMaxLength(40);
+        b.Property(x => x.SourceRef).HasMaxLength(100);
+        b.Property(x => x.IdempotencyKey).HasMaxLength(LedgerPosting.MaxIdempotencyKeyLength);
+        b.Property(x => x.RequestHash).HasMaxLength(64);
+        b.Property(x => x.PreviousHash).HasMaxLength(64);
+        b.Property(x => x.Hash).HasMaxLength(64);
+        b.HasOne<Household>().WithMany().HasForeignKey(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class HouseholdBalanceConfiguration : IEntityTypeConfiguration<HouseholdBalance>
+{
+    public void Configure(EntityTypeBuilder<HouseholdBalance> b)
+    {
+        b.HasKey(x => new { x.VillageId, x.HouseholdId });
+        b.HasIndex(x => new { x.VillageId, x.Earned });
+        b.HasOne<Household>().WithOne().HasForeignKey<HouseholdBalance>(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class VillageLedgerHeadConfiguration : IEntityTypeConfiguration<VillageLedgerHead>
+{
+    public void Configure(EntityTypeBuilder<VillageLedgerHead> b)
+    {
+        b.HasKey(x => x.VillageId);
+        b.Property(x => x.LastNumber).IsConcurrencyToken();
+        b.Property(x => x.LastHash).HasMaxLength(64);
+        b.HasOne<Village>().WithOne().HasForeignKey<VillageLedgerHead>(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,79 @@
+namespace VillagePoints.Core.Places;
+
+public sealed class District
+{
+    public Guid Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public List<Town> Towns { get; set; } = [];
+}
+
+public sealed class Town
+{
+    public Guid Id { get; set; }
+    public Guid DistrictId { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public District? District { get; set; }
+    public List<Village> Villages { get; set; } = [];
+}
+
+public sealed class Village
+{
+    public Guid Id { get; set; }
+    public Guid TownId { get; set; }
+
+    /// <summary>Short code used in URLs and on printed cards, e.g. <c>shuixin</c>.</summary>
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public Town? Town { get; set; }
+    public VillageSettings Settings { get; set; } = new();
+}
+
+/// <summary>Per-village policy, with the defaults most villages start from.</summary>
+public sealed class VillageSettings
+{
+    public int BasePoints { get; set; } = 100;
+    public int PublicityWindowDays { get; set; } = 7;
+    public bool AllowSpendBeforeEffective { get; set; }
+    public bool TwoStepReview { get; set; } = true;
+
+    /// <summary>Awards above this many points need two reviewers.</summary>
+    public int TwoReviewerThreshold { get; set; } = 20;
+}
+
+public sealed class VillagerGroup
+{
+    public Guid VillageId { get; set; }
+    public Guid Id { get; set; }
+    public int Number { get; set; }
+    public required string Name { get; set; }
+}
+
+public sealed class Household
+{
+    public Guid VillageId { get; set; }
+    public Guid Id { get; set; }
+
+    /// <summary>The short number villagers see, unique within the village.</summary>
+    public int Number { get; set; }
+    public Guid GroupId { get; set; }
+    public required string HeadName { get; set; }
+    public string? Address { get; set; }
+    public string? Phone { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Person> Members { get; set; } = [];
+}
+
+public sealed class Person
+{
+    public Guid VillageId { get; set; }
+    public Guid Id { get; set; }
+    public Guid HouseholdId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>Relation to the household head: 户主, 配偶, 子女, 父母, 孙辈, 其他.</summary>
+    public required string Relation { get; set; }
+    public string? Phone { get; set; }
+    public int? BirthYear { get; set; }
+}
