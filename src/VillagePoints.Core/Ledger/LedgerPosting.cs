@@ -59,28 +59,42 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
                 return replayed;
 
             await using var tx = await db.Database.BeginTransactionAsync(token);
-            var head = await LockHeadAsync(villageId, token);
-            var householdIds = commands.Select(c => c.HouseholdId).Distinct().ToList();
-            var known = await db.Households.Where(h => h.VillageId == villageId && householdIds.Contains(h.Id))
-                .Select(h => h.Id).ToListAsync(token);
-            if (known.Count != householdIds.Count)
-                throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
-
-            var balances = await LoadBalancesAsync(villageId, householdIds, token);
-            var appended = new List<LedgerEntry>(commands.Count);
-            foreach (var c in commands)
-            {
-                var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
-                    c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.IdempotencyKey, RequestHash(c), c.RuleId, c.RuleVersion, c.RecordedAt);
-                Apply(balances[c.HouseholdId], entry);
-                appended.Add(entry);
-            }
-
-            db.LedgerEntries.AddRange(appended);
+            var appended = await AppendAsync(villageId, commands, token);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
-            return (IReadOnlyList<LedgerEntry>)appended;
+            return appended;
         }, ct);
+    }
+
+    /// <summary>
+    /// Appends inside the caller's open transaction, for use cases that write more than entries
+    /// (registering a household with its base grant, a checkout). The caller saves and commits,
+    /// and retries the whole use case through <see cref="WriteRetry"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerEntry>> AppendAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AppendAsync needs an open transaction.");
+        foreach (var c in commands)
+            Validate(c);
+        var head = await LockHeadAsync(villageId, ct);
+        var householdIds = commands.Select(c => c.HouseholdId).Distinct().ToList();
+        var known = await db.Households.Where(h => h.VillageId == villageId && householdIds.Contains(h.Id))
+            .Select(h => h.Id).ToListAsync(ct);
+        if (known.Count != householdIds.Count)
+            throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
+
+        var balances = await LoadBalancesAsync(villageId, householdIds, ct);
+        var appended = new List<LedgerEntry>(commands.Count);
+        foreach (var c in commands)
+        {
+            var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
+                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.IdempotencyKey, RequestHash(c), c.RuleId, c.RuleVersion, c.RecordedAt);
+            Apply(balances[c.HouseholdId], entry);
+            appended.Add(entry);
+        }
+        db.LedgerEntries.AddRange(appended);
+        return appended;
     }
 
     /// <summary>

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.RateLimiting;
+using VillagePoints.Core.Accounts;
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Places;
+using VillagePoints.Core.Reports;
+using VillagePoints.Web.Accounts;
+using VillagePoints.Web.Households;
+using VillagePoints.Web.Ledger;
+using VillagePoints.Web.Places;
+using VillagePoints.Web.Reports;
+
+namespace VillagePoints.Web.Hosting;
+
+/// <summary>Composition root of the web host: services, middleware and endpoints.</summary>
+public static class VillagePointsApp
+{
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en-US")];
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        AddServices(builder);
+        var app = builder.Build();
+        UsePipeline(app);
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var (provider, connectionString) = DatabaseSetup.Resolve(builder.Configuration);
+        services.AddDbContext<VillagePointsDb>(o => DatabaseSetup.Configure(o, provider, connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<LedgerPosting>();
+        services.AddScoped<LedgerVerifier>();
+        services.AddScoped<VillageStats>();
+        services.AddScoped<PasswordLogin>();
+        services.AddScoped<VillageAccess>();
+        services.AddScoped<HouseholdRegistry>();
+        services.AddScoped<HouseholdQueries>();
+        services.AddScoped<LedgerQueries>();
+        services.AddHostedService<DatabaseStartup>();
+
+        services.AddDataProtection().SetApplicationName("VillagePoints").PersistKeysToDbContext<VillagePointsDb>();
+        services.AddVillagePointsAuth();
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            // zh-CN first: a phone's browser language does not switch the UI, only the user's own choice does.
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Accounts/Login");
+            o.Conventions.AllowAnonymousToPage("/Shared/Error");
+            o.Conventions.AllowAnonymousToPage("/Shared/Preferences");
+        }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
+            o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "VillagePoints API";
+            doc.Info.Description = "智慧积分: households, the points ledger and village oversight. Writes accept an Idempotency-Key header.";
+            return Task.CompletedTask;
+        }));
+
+        var perMinute = builder.Configuration.GetValue("RateLimits:LoginPerMinute", 10);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AuthSetup.LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddVillagePointsTelemetry(builder.Configuration);
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+    }
+
+    private static void UsePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestSizeLimit>();
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi().AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "VillagePoints v1");
+            o.DocumentTitle = "VillagePoints API";
+        });
+
+        var api = app.MapGroup("/api/v1").WithTags("v1");
+        api.MapAuthApi();
+        api.MapPlacesApi();
+        var village = api.MapGroup("/villages/{villageCode}");
+        village.MapHouseholdsApi();
+        village.MapLedgerApi();
+        village.MapReportsApi();
+
+        app.MapRazorPages();
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using VillagePoints.Core;
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
+using VillagePoints.Web.Accounts;
+using VillagePoints.Web.Hosting;
+using VillagePoints.Web.Households;
+
+namespace VillagePoints.Web.Ledger;
+
+public sealed record RecordEntryRequest(int Amount, EntryKind Kind, string? Reason, DateOnly? OccurredOn);
+
+public sealed record ReverseEntryRequest(string? Reason);
+
+public sealed record ChainHead(string VillageCode, long LastEntryNumber, string LastHash);
+
+public static class LedgerApi
+{
+    private static readonly EntryKind[] CommitteeKinds = [EntryKind.Award, EntryKind.Deduction, EntryKind.Adjustment];
+
+    public static RouteGroupBuilder MapLedgerApi(this RouteGroupBuilder village)
+    {
+        var group = village.MapGroup("").WithTags("Ledger");
+        group.MapGet("/households/{householdNo:int}/ledger", History).RequireVillage(VillagePermission.ReadVillage)
+            .WithSummary("A household's ledger, newest first, each line with its reason, source and actors.");
+        group.MapPost("/households/{householdNo:int}/entries", Record).RequireVillage(VillagePermission.RecordEntries)
+            .WithSummary("Record an award, deduction or adjustment directly (committee). Accepts Idempotency-Key.");
+        group.MapGet("/entries/{entryNo:long}", GetEntry).RequireVillage(VillagePermission.ReadVillage)
+            .WithSummary("One ledger entry.");
+        group.MapPost("/entries/{entryNo:long}/reversal", Reverse).RequireVillage(VillagePermission.ReverseEntries)
+            .WithSummary("Correct an entry by reversing it, with a reason. An entry is reversed at most once. Accepts Idempotency-Key.");
+        group.MapGet("/ledger/head", Head).RequireVillage(VillagePermission.ReadVillage)
+            .WithSummary("The village's hash-chain head, as printed on the monthly notice.");
+        return village;
+    }
+
+    public static async Task<Ok<LedgerPage>> History(HttpContext http, HouseholdQueries households, LedgerQueries ledger,
+        int householdNo, [FromQuery] long? before, [FromQuery] int? take, CancellationToken ct)
+    {
+        var household = await HouseholdsApi.FindReadableAsync(http, households, householdNo, ct);
+        return TypedResults.Ok(await ledger.HistoryAsync(household.VillageId, household.Id, household.Number, before, take ?? 50, ct));
+    }
+
+    public static async Task<Created<LedgerLine>> Record(HttpContext http, HouseholdQueries households, LedgerQueries ledger, LedgerPosting posting,
+        int householdNo, RecordEntryRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+    {
+        IdempotencyKeys.Validate(idempotencyKey);
+        if (!CommitteeKinds.Contains(request.Kind))
+            throw new DomainException("entry.kind-not-allowed", "Only awards, deductions and adjustments can be recorded directly.");
+        var grant = http.Grant();
+        var household = await HouseholdsApi.FindReadableAsync(http, households, householdNo, ct);
+        var entry = await posting.PostAsync(new PostEntry(grant.Village.Id, household.Id, request.Amount, request.Kind, request.Reason ?? "",
+            SourceKinds.Committee, SubmittedBy: grant.UserId, ApprovedBy: grant.UserId, OccurredOn: request.OccurredOn,
+            IdempotencyKey: idempotencyKey), ct);
+        Telemetry.LedgerEntriesPosted.Add(1);
+        var line = (await ledger.ToLinesAsync(grant.Village.Id, [entry], ct))[0];
+        return TypedResults.Created($"/api/v1/villages/{grant.Village.Code}/entries/{entry.Number}", line);
+    }
+
+    public static async Task<Ok<LedgerLine>> GetEntry(HttpContext http, VillagePointsDb db, LedgerQueries ledger, long entryNo, CancellationToken ct)
+    {
+        var grant = http.Grant();
+        var entry = await db.LedgerEntries.AsNoTracking().SingleOrDefaultAsync(e => e.VillageId == grant.Village.Id && e.Number == entryNo, ct);
+        if (entry is null || !grant.CanReadHousehold(entry.HouseholdId))
+            throw new DomainException("entry.not-found", "No such entry, or it is not yours to see.", DomainErrorKind.NotFound);
+        return TypedResults.Ok((await ledger.ToLinesAsync(grant.Village.Id, [entry], ct))[0]);
+    }
+
+    public static async Task<Created<LedgerLine>> Reverse(HttpContext http, LedgerQueries ledger, LedgerPosting posting,
+        long entryNo, ReverseEntryRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+    {
+        IdempotencyKeys.Validate(idempotencyKey);
+        var grant = http.Grant();
+        var entry = await posting.ReverseAsync(new ReverseEntry(grant.Village.Id, entryNo, request.Reason ?? "", grant.UserId, idempotencyKey), ct);
+        Telemetry.LedgerEntriesPosted.Add(1);
+        var line = (await ledger.ToLinesAsync(grant.Village.Id, [entry], ct))[0];
+        return TypedResults.Created($"/api/v1/villages/{grant.Village.Code}/entries/{entry.Number}", line);
+    }
+
+    public static async Task<Ok<ChainHead>> Head(HttpContext http, VillagePointsDb db, CancellationToken ct)
+    {
+        var grant = http.Grant();
+        var head = await db.VillageLedgerHeads.AsNoTracking().SingleOrDefaultAsync(h => h.VillageId == grant.Village.Id, ct);
+        return TypedResults.Ok(new ChainHead(grant.Village.Code, head?.LastNumber ?? 0, head?.LastHash ?? LedgerHash.Genesis));
+    }
+}
