@@ -20,21 +20,26 @@ public static class CliVerbs
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? configuration = null,
+        TextWriter? output = null, TextWriter? error = null)
     {
+        var stdout = output ?? Console.Out;
+        var stderr = error ?? Console.Error;
+        Task<int> WithDb(Func<VillagePointsDb, TimeProvider, Task<int>> work) => CliVerbs.WithDb(configuration, stderr, work);
+
         var villageOption = new Option<string?>("--village") { Description = "Only this village (its code, e.g. shuixin)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object." };
 
         var migrate = new Command("migrate", "Apply database migrations.");
-        migrate.SetAction((_, ct) => WithDb(args, async (db, _) =>
+        migrate.SetAction((_, ct) => WithDb(async (db, _) =>
         {
             await DatabaseSetup.MigrateAsync(db, ct);
-            Console.WriteLine("Database is up to date.");
+            stdout.WriteLine("Database is up to date.");
             return 0;
         }));
 
         var seed = new Command("seed-demo", "Migrate, then seed the demo village into an empty database.");
-        seed.SetAction((_, ct) => WithDb(args, async (db, time) =>
+        seed.SetAction((_, ct) => WithDb(async (db, time) =>
         {
             await DatabaseSetup.MigrateAsync(db, ct);
             var seeded = false;
@@ -48,12 +53,12 @@ public static class CliVerbs
                 }), ct);
                 task.Value = task.MaxValue;
             });
-            Console.WriteLine(seeded ? "Seeded the demo village." : "The database already has villages; nothing seeded.");
+            stdout.WriteLine(seeded ? "Seeded the demo village." : "The database already has villages; nothing seeded.");
             return 0;
         }));
 
         var verify = new Command("verify", "Recompute every balance and every village's hash chain.") { villageOption };
-        verify.SetAction((parse, ct) => WithDb(args, async (db, _) =>
+        verify.SetAction((parse, ct) => WithDb(async (db, _) =>
         {
             var watch = Stopwatch.StartNew();
             VerifyReport? report = null;
@@ -69,21 +74,21 @@ public static class CliVerbs
             });
             if (report!.Sound)
             {
-                Console.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries; every chain and balance verified in {watch.Elapsed.TotalSeconds:0.00} s.");
+                stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries; every chain and balance verified in {watch.Elapsed.TotalSeconds:0.00} s.");
                 return 0;
             }
             var first = report.FirstProblem!;
-            Console.Error.WriteLine($"FAILED: village {first.VillageCode}"
+            stderr.WriteLine($"FAILED: village {first.VillageCode}"
                 + (first.EntryNumber is { } n ? $", entry {n}" : "")
                 + (first.HouseholdNumber is { } h ? $", household {h}" : "")
                 + $": {first.What}");
             if (report.Problems.Count > 1)
-                Console.Error.WriteLine($"({report.Problems.Count - 1} more problems after it.)");
+                stderr.WriteLine($"({report.Problems.Count - 1} more problems after it.)");
             return 2;
         }));
 
         var stats = new Command("stats", "Print the key figures.") { villageOption, jsonOption };
-        stats.SetAction((parse, ct) => WithDb(args, async (db, _) =>
+        stats.SetAction((parse, ct) => WithDb(async (db, _) =>
         {
             var code = parse.GetValue(villageOption);
             Guid? villageId = null;
@@ -92,14 +97,14 @@ public static class CliVerbs
                 villageId = await db.Villages.Where(v => v.Code == code).Select(v => (Guid?)v.Id).SingleOrDefaultAsync(ct);
                 if (villageId is null)
                 {
-                    Console.Error.WriteLine($"No village with code '{code}'.");
+                    stderr.WriteLine($"No village with code '{code}'.");
                     return 1;
                 }
             }
             var figures = await new VillageStats(db).ComputeAsync(villageId, ct);
             if (parse.GetValue(jsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize(figures, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+                stdout.WriteLine(JsonSerializer.Serialize(figures, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
             }
             else
             {
@@ -115,9 +120,13 @@ public static class CliVerbs
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> WithDb(string[] args, Func<VillagePointsDb, TimeProvider, Task<int>> work)
+    /// <summary>Configuration as the web host reads it: appsettings, environment, then the caller's overrides.</summary>
+    private static async Task<int> WithDb(IReadOnlyDictionary<string, string?>? configuration, TextWriter stderr,
+        Func<VillagePointsDb, TimeProvider, Task<int>> work)
     {
-        var builder = Host.CreateApplicationBuilder(args.Skip(1).Where(a => a.Contains('=')).ToArray());
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        if (configuration is not null)
+            builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
         var (provider, connectionString) = DatabaseSetup.Resolve(builder.Configuration);
         builder.Services.AddDbContext<VillagePointsDb>(o => DatabaseSetup.Configure(o, provider, connectionString));
@@ -126,7 +135,7 @@ public static class CliVerbs
         var db = scope.ServiceProvider.GetRequiredService<VillagePointsDb>();
         if (provider == DatabaseProvider.Sqlite && !await db.Database.CanConnectAsync())
         {
-            Console.Error.WriteLine("The database cannot be opened.");
+            stderr.WriteLine("The database cannot be opened.");
             return 1;
         }
         return await work(db, TimeProvider.System);

@@ -36,8 +36,12 @@ public static class VillagePointsApp
     private static void AddServices(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var (provider, connectionString) = DatabaseSetup.Resolve(builder.Configuration);
-        services.AddDbContext<VillagePointsDb>(o => DatabaseSetup.Configure(o, provider, connectionString));
+        // Resolved when first needed, so hosts and tests that add configuration late are honoured.
+        services.AddDbContext<VillagePointsDb>((sp, o) =>
+        {
+            var (provider, connectionString) = DatabaseSetup.Resolve(sp.GetRequiredService<IConfiguration>());
+            DatabaseSetup.Configure(o, provider, connectionString);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<LedgerPosting>();
         services.AddScoped<LedgerVerifier>();
@@ -82,13 +86,27 @@ public static class VillagePointsApp
             return Task.CompletedTask;
         }));
 
-        var perMinute = builder.Configuration.GetValue("RateLimits:LoginPerMinute", 10);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = { Status = 429, Type = "urn:villagepoints:problem:login.rate-limited", Title = "Too many attempts",
+                        Detail = "Too many login attempts from this address; wait a minute and try again." },
+                });
+            };
             o.AddPolicy(AuthSetup.LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = ctx.RequestServices.GetRequiredService<IConfiguration>().GetValue("RateLimits:LoginPerMinute", 10),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddVillagePointsTelemetry(builder.Configuration);
