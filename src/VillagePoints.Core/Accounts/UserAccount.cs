@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace VillagePoints.Core.Accounts;
 
+[JsonConverter(typeof(JsonStringEnumConverter<Role>))]
 public enum Role
 {
     Villager,

@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace VillagePoints.Core.Ledger;
 
+[JsonConverter(typeof(JsonStringEnumConverter<EntryKind>))]
 public enum EntryKind
 {
     BaseGrant,
@@ -15,6 +18,7 @@ public enum EntryKind
 /// Publicised entries count towards the total at once; they become effective when the
 /// monthly notice's publicity window closes. This is the only field that ever changes.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EntryState>))]
 public enum EntryState
 {
     Publicised,
