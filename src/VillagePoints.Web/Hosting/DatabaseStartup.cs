@@ -19,9 +19,11 @@ public sealed class DatabaseStartup(
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        bool seeded;
-        await using (var scope = scopes.CreateAsyncScope())
+        var seeded = false;
+        // Operators who migrate as a separate release step (the migrate verb) can turn this off.
+        if (configuration.GetValue("Database:MigrateOnStartup", true))
         {
+            await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<VillagePointsDb>();
             await DatabaseSetup.MigrateAsync(db, ct);
             seeded = configuration.GetValue("Demo:SeedWhenEmpty", true) && await DemoVillage.SeedAsync(db, time, null, ct);

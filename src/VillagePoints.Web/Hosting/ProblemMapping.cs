@@ -26,7 +26,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
         if (status == 500)
             log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path.Value);
 
-        if (!http.Request.Path.StartsWithSegments("/api") && status is 500 or 400 && exception is not DomainException)
+        if (!VillagePointsApp.IsApi(http))
         {
             http.Response.Redirect($"/error?code={Uri.EscapeDataString(code)}");
             return true;

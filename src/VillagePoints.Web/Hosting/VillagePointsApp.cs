@@ -116,7 +116,9 @@ public static class VillagePointsApp
     private static void UsePipeline(WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // The API answers bare error statuses with problem documents; pages show the friendly error page instead.
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseRequestLocalization();
@@ -127,6 +129,10 @@ public static class VillagePointsApp
         app.UseAuthorization();
         app.UseAntiforgery();
     }
+
+    public static bool IsApi(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/openapi")
+        || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz");
 
     private static void MapEndpoints(WebApplication app)
     {

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using VillagePoints.Core.Accounts;
+using VillagePoints.Core.Data;
+using VillagePoints.TestSupport;
+using VillagePoints.Web.Accounts;
+using VillagePoints.Web.Tests.Infrastructure;
+
+namespace VillagePoints.Web.Tests.Accounts;
+
+public sealed partial class AuthApiTests
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Token_AcceptsPhoneTypedWithFullWidthDigitsAndSpaces(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var user = await app.CreateUserAsync("梁网格", TestApp.In(v, Role.GridWorker));
+        var typed = string.Concat(user.Phone.Select(c => (char)(c - '0' + '０'))).Insert(3, " ").Insert(8, " ");
+
+        var response = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { phone = typed, password = TestApp.Password });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var client = await app.ClientAsync(user.Phone);
+        var me = await client.GetFromJsonAsync<MeView>("/api/v1/me");
+        Assert.Equal("梁网格", me!.DisplayName);
+        Assert.Equal(v.VillageCode, Assert.Single(me.Roles).VillageCode);
+        Assert.DoesNotContain(user.Phone, me.Phone, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task FiveWrongPasswords_LockTheAccount_EvenForTheRightOne(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var user = await app.CreateUserAsync("林委员", new RoleAssignment { Role = Role.Administrator });
+        var client = app.Anonymous();
+
+        for (var i = 0; i < PasswordLogin.MaxFailures - 1; i++)
+            await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = "wrong" }), HttpStatusCode.Unauthorized);
+        Assert.Equal("login.locked-out", await Problems.AssertProblemAsync(
+            await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = "wrong" }), HttpStatusCode.Forbidden));
+
+        var right = await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = TestApp.Password });
+        Assert.Equal("login.locked-out", await Problems.AssertProblemAsync(right, HttpStatusCode.Forbidden));
+    }
+
+    [Fact]
+    public async Task LoginAttempts_BeyondTheRateLimit_AreRefusedWithProblem()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["RateLimits:LoginPerMinute"] = "3" });
+        var client = app.Anonymous();
+        for (var i = 0; i < 3; i++)
+            await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = "13900000000", password = "x" }), HttpStatusCode.Unauthorized);
+
+        await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = "13900000000", password = "x" }), HttpStatusCode.TooManyRequests);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task CookieSignedInWrite_WithoutAntiforgeryToken_IsRefused(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.CreateUserAsync("黄书记", TestApp.In(v, Role.CommitteeChair));
+        var browser = app.Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+
+        var form = await browser.GetStringAsync("/login");
+        var token = AntiforgeryField().Match(form).Groups[1].Value;
+        var login = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Phone"] = chair.Phone, ["Password"] = TestApp.Password, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/api/v1/villages/{v.VillageCode}/households/1")).StatusCode);
+
+        var forged = await browser.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries", new { amount = 10, kind = "Award", reason = "伪造" });
+
+        Assert.Equal("request.antiforgery", await Problems.AssertProblemAsync(forged, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task LoginForm_WithoutAntiforgeryToken_ShowsFriendlyChinesePage()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var browser = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["Phone"] = "13800000000", ["Password"] = "x" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"zh-CN\"", html, StringComparison.Ordinal);
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", html);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
