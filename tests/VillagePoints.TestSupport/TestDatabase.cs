@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -78,7 +79,7 @@ public sealed class TestDatabase : IAsyncDisposable
     private static async Task<TestDatabase> CreateSqliteAsync()
     {
         var template = await SqliteTemplateAsync();
-        var path = Path.Combine(SqliteFolder, $"vp-{Guid.NewGuid():N}.db");
+        var path = Path.Combine(SqliteFolder, $"vp-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
         File.Copy(template, path);
         return new TestDatabase(DatabaseProvider.Sqlite, SqliteConnectionString(path), path, null);
     }
@@ -93,6 +94,7 @@ public sealed class TestDatabase : IAsyncDisposable
             if (sqliteTemplate is not null)
                 return sqliteTemplate;
             Directory.CreateDirectory(SqliteFolder);
+            DeleteLeftovers();
             var path = Path.Combine(SqliteFolder, $"template-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
             var connectionString = SqliteConnectionString(path);
             await using (var db = new VillagePointsDb(BuildOptions(DatabaseProvider.Sqlite, connectionString)))
@@ -109,6 +111,34 @@ public sealed class TestDatabase : IAsyncDisposable
         finally
         {
             TemplateGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A test host is often ended without running exit handlers, so each process removes the files
+    /// of earlier processes that are gone. File names carry the owning process id.
+    /// </summary>
+    private static void DeleteLeftovers()
+    {
+        foreach (var file in Directory.GetFiles(SqliteFolder))
+        {
+            var parts = Path.GetFileName(file).Split('-');
+            if (parts.Length >= 3 && parts[0] is "template" or "vp" && int.TryParse(parts[1], out var pid)
+                && pid != Environment.ProcessId && !IsRunning(pid))
+                DeleteSqliteFiles(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
