@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
+using VillagePoints.TestSupport;
+
+namespace VillagePoints.Core.Tests.Ledger;
+
+/// <summary>Commands and read-backs shared by the ledger tests. Households are addressed by number (1-based).</summary>
+internal static class LedgerTestKit
+{
+    public static LedgerPosting Posting(VillagePointsDb db) => new(db, TimeProvider.System);
+
+    public static PostEntry Award(ArrangedVillage v, int household, int amount, string? key = null,
+        EntryState state = EntryState.Publicised, string reason = "打扫村道") =>
+        new(v.VillageId, v.HouseholdIds[household - 1], amount, EntryKind.Award, reason, SourceKinds.Committee,
+            State: state, IdempotencyKey: key);
+
+    public static PostEntry Deduction(ArrangedVillage v, int household, int amount, string? key = null,
+        EntryState state = EntryState.Publicised) =>
+        new(v.VillageId, v.HouseholdIds[household - 1], -Math.Abs(amount), EntryKind.Deduction, "乱堆杂物", SourceKinds.Patrol,
+            State: state, IdempotencyKey: key);
+
+    public static PostEntry Adjustment(ArrangedVillage v, int household, int amount, string? key = null) =>
+        new(v.VillageId, v.HouseholdIds[household - 1], amount, EntryKind.Adjustment, "更正录入错误", SourceKinds.Committee,
+            IdempotencyKey: key);
+
+    public static async Task<HouseholdBalance?> BalanceAsync(TestDatabase database, ArrangedVillage v, int household)
+    {
+        await using var db = database.NewContext();
+        var id = v.HouseholdIds[household - 1];
+        return await db.HouseholdBalances.AsNoTracking().SingleOrDefaultAsync(b => b.VillageId == v.VillageId && b.HouseholdId == id);
+    }
+
+    public static async Task<List<LedgerEntry>> EntriesAsync(TestDatabase database, ArrangedVillage v)
+    {
+        await using var db = database.NewContext();
+        return await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == v.VillageId).OrderBy(e => e.Number).ToListAsync();
+    }
+
+    public static async Task<VerifyReport> VerifyAsync(TestDatabase database, ArrangedVillage v)
+    {
+        await using var db = database.NewContext();
+        return await new LedgerVerifier(db).VerifyAsync(v.VillageCode);
+    }
+
+    /// <summary>Runs a tampering statement behind the application's back, as someone with database access could.</summary>
+    public static async Task TamperAsync(TestDatabase database, FormattableString sql)
+    {
+        await using var db = database.NewContext();
+        var rows = await db.Database.ExecuteSqlAsync(sql);
+        Assert.Equal(1, rows);
+    }
+}

@@ -1,0 +1,137 @@
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
+using VillagePoints.TestSupport;
+using static VillagePoints.Core.Tests.Ledger.LedgerTestKit;
+
+namespace VillagePoints.Core.Tests.Ledger;
+
+/// <summary>
+/// Tampering is done with raw SQL, as someone editing the database directly would. Rows are found by
+/// village code and short numbers rather than Guid parameters, which the two providers store differently.
+/// </summary>
+public sealed class LedgerVerifierTests
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_UntouchedLedger_IsSound(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        var report = await VerifyAsync(database, v);
+
+        Assert.True(report.Sound, report.FirstProblem?.What);
+        Assert.Equal(1, report.Villages);
+        Assert.Equal(5, report.Entries);
+        Assert.Equal(3, report.Households);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_EntryAmountChangedInTheDatabase_NamesThatEntryAndItsHousehold(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            UPDATE "LedgerEntries" SET "Amount" = 999
+            WHERE "Number" = 3 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        var report = await VerifyAsync(database, v);
+
+        Assert.False(report.Sound);
+        var first = report.FirstProblem!;
+        Assert.Equal(v.VillageCode, first.VillageCode);
+        Assert.Equal(3, first.EntryNumber);
+        Assert.Equal(2, first.HouseholdNumber);
+        Assert.Contains(report.Problems, p => p.EntryNumber is null && p.HouseholdNumber == 2);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_BalanceTotalChangedInTheDatabase_NamesThatHousehold(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            UPDATE "HouseholdBalances" SET "Total" = "Total" + 50
+            WHERE "HouseholdId" = (SELECT h."Id" FROM "Households" h JOIN "Villages" v ON v."Id" = h."VillageId"
+                                   WHERE v."Code" = {v.VillageCode} AND h."Number" = 3)
+            """);
+        var report = await VerifyAsync(database, v);
+
+        Assert.False(report.Sound);
+        var problem = Assert.Single(report.Problems);
+        Assert.Null(problem.EntryNumber);
+        Assert.Equal(3, problem.HouseholdNumber);
+        Assert.Equal(v.VillageCode, problem.VillageCode);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_EntryDeletedFromTheMiddle_NamesTheEntryAfterTheGap(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            DELETE FROM "LedgerEntries"
+            WHERE "Number" = 2 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        var report = await VerifyAsync(database, v);
+
+        Assert.False(report.Sound);
+        var first = report.FirstProblem!;
+        Assert.Equal(3, first.EntryNumber);
+        Assert.Equal(2, first.HouseholdNumber);
+        Assert.Contains("missing", first.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_LastEntryDeleted_ReportsTheChainHeadMismatch(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            DELETE FROM "LedgerEntries"
+            WHERE "Number" = 5 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        var report = await VerifyAsync(database, v);
+
+        Assert.False(report.Sound);
+        Assert.Equal(5, report.FirstProblem!.EntryNumber);
+        Assert.Contains("head", report.FirstProblem.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_TamperingInOneVillage_LeavesAnotherVillageSound(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var tampered = await ArrangeLedgerAsync(database);
+        var untouched = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            UPDATE "LedgerEntries" SET "Reason" = '改过的理由'
+            WHERE "Number" = 1 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {tampered.VillageCode})
+            """);
+
+        Assert.True((await VerifyAsync(database, untouched)).Sound);
+        await using var db = database.NewContext();
+        var all = await new LedgerVerifier(db).VerifyAsync();
+        Assert.Equal(2, all.Villages);
+        Assert.Equal(1, all.FirstProblem!.EntryNumber);
+        Assert.All(all.Problems, p => Assert.Equal(tampered.VillageCode, p.VillageCode));
+    }
+
+    /// <summary>Five entries: 1 and 4 for household 1, 2 and 3 for household 2, 5 for household 3.</summary>
+    private static async Task<ArrangedVillage> ArrangeLedgerAsync(TestDatabase database)
+    {
+        var v = await VillageBuilder.ArrangeAsync(database);
+        await using var db = database.NewContext();
+        var posting = Posting(db);
+        await posting.PostAsync(Award(v, 1, 10));
+        await posting.PostAsync(Award(v, 2, 6));
+        await posting.PostAsync(Deduction(v, 2, 2));
+        await posting.PostAsync(Award(v, 1, 3, state: EntryState.Effective));
+        await posting.PostAsync(Adjustment(v, 3, -1));
+        return v;
+    }
+}
