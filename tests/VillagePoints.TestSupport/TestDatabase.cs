@@ -16,7 +16,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public const string PostgresVariable = "VILLAGEPOINTS_TEST_POSTGRES";
 
     private static readonly string SqliteFolder = Path.Combine(Path.GetTempPath(), "villagepoints-tests");
-    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static readonly SemaphoreSlim SqliteTemplateGate = new(1, 1);
+    private static readonly SemaphoreSlim PostgresTemplateGate = new(1, 1);
     private static string? sqliteTemplate;
     private static string? postgresTemplate;
 
@@ -58,7 +59,8 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         if (postgresName is not null)
         {
-            NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+            using (var pooled = new NpgsqlConnection(ConnectionString))
+                NpgsqlConnection.ClearPool(pooled);
             await using var admin = await OpenPostgresAdminAsync();
             await using var drop = admin.CreateCommand();
             drop.CommandText = $"DROP DATABASE IF EXISTS \"{postgresName}\" WITH (FORCE)";
@@ -88,7 +90,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (Volatile.Read(ref sqliteTemplate) is { } ready)
             return ready;
-        await TemplateGate.WaitAsync();
+        await SqliteTemplateGate.WaitAsync();
         try
         {
             if (sqliteTemplate is not null)
@@ -110,7 +112,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         finally
         {
-            TemplateGate.Release();
+            SqliteTemplateGate.Release();
         }
     }
 
@@ -208,7 +210,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (Volatile.Read(ref postgresTemplate) is { } ready)
             return ready;
-        await TemplateGate.WaitAsync();
+        await PostgresTemplateGate.WaitAsync();
         try
         {
             if (postgresTemplate is not null)
@@ -236,7 +238,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         finally
         {
-            TemplateGate.Release();
+            PostgresTemplateGate.Release();
         }
     }
 
