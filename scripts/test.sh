@@ -102,7 +102,11 @@ VILLAGEPOINTS_CHROMIUM="$(command -v chromium)"
 export VILLAGEPOINTS_CHROMIUM
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet build "$target" -c Release
+if ! dotnet build "$target" -c Release; then
+  echo "The build failed, so no tests ran."
+  echo "0 passed, 0 failed"
+  exit 1
+fi
 
 test_rc=0
 dotnet test "$target" -c Release --no-build \
