@@ -29,10 +29,10 @@ public sealed class HouseholdDetailModel(VillageAccess access, HouseholdQueries 
     {
         var grant = await access.GrantAsync(User, villageCode, ct);
         if (grant is null)
-            return NotFoundPage.For(this);
+            return NotFound();
         var household = await households.FindAsync(grant.Village.Id, householdNo, ct);
         if (household is null || !grant.CanReadHousehold(household.Id))
-            return NotFoundPage.For(this);
+            return NotFound();
 
         Village = grant.Village;
         FromRegister = grant.Has(VillagePermission.ReadHouseholds);

@@ -28,7 +28,7 @@ public sealed class VillageHouseholdsModel(VillageAccess access, HouseholdQuerie
     {
         var grant = await access.GrantAsync(User, villageCode, ct);
         if (grant is null || !grant.Has(VillagePermission.ReadHouseholds))
-            return NotFoundPage.For(this);
+            return NotFound();
         Village = grant.Village;
         Figures = await stats.ComputeAsync(Village.Id, ct);
         Results = await households.SearchAsync(Village.Id, Query, PageSize, ct);
