@@ -8,6 +8,7 @@ namespace VillagePoints.Core.Ledger;
 /// The per-village hash chain. Each entry's hash covers its canonical content and the
 /// previous entry's hash. <see cref="LedgerEntry.State"/> is left out on purpose: it
 /// moves from publicised to effective when a notice closes, and that is not a change of fact.
+/// The entry's id is covered, because reversals (and later objections) point at it.
 /// </summary>
 public static class LedgerHash
 {
@@ -19,6 +20,7 @@ public static class LedgerHash
         var canonical = string.Join('\u001f',
             "v1",
             e.VillageId.ToString("N"),
+            e.Id.ToString("N"),
             e.Number.ToString(inv),
             e.HouseholdId.ToString("N"),
             e.Amount.ToString(inv),

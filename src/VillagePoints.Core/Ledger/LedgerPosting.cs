@@ -51,6 +51,9 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             if (c.VillageId != villageId)
                 throw new DomainException("ledger.village-mismatch", "All entries of a batch belong to one village.");
         }
+        var keys = commands.Where(c => c.IdempotencyKey is not null).Select(c => c.IdempotencyKey!).ToList();
+        if (keys.Count != keys.Distinct(StringComparer.Ordinal).Count())
+            throw new DomainException("idempotency.duplicate-key", "Each entry of a batch needs its own Idempotency-Key.");
 
         return await WriteRetry.RunAsync(db, async token =>
         {
@@ -130,7 +133,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),
                 SourceKinds.Committee, $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
                 command.IdempotencyKey, requestHash, target.RuleId, target.RuleVersion, null);
-            Apply(balances[target.HouseholdId], entry);
+            Apply(balances[target.HouseholdId], entry, target.Kind);
             db.LedgerEntries.Add(entry);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
@@ -259,14 +262,15 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         return entry;
     }
 
-    internal static void Apply(HouseholdBalance balance, LedgerEntry entry)
+    /// <param name="reversedKind">For a reversal, the kind of the entry it undoes: undoing an award also undoes what it earned.</param>
+    internal static void Apply(HouseholdBalance balance, LedgerEntry entry, EntryKind? reversedKind = null)
     {
         balance.Total += entry.Amount;
         if (entry.State == EntryState.Effective)
             balance.Effective += entry.Amount;
         else
             balance.Publicised += entry.Amount;
-        if (entry.Kind == EntryKind.Award)
+        if (entry.Kind == EntryKind.Award || (entry.Kind == EntryKind.Reversal && reversedKind == EntryKind.Award))
             balance.Earned += entry.Amount;
         balance.EntryCount++;
     }

@@ -38,6 +38,8 @@ public sealed class LedgerVerifier(VillagePointsDb db)
             var previous = LedgerHash.Genesis;
             long expectedNumber = 1;
             var chainBroken = false;
+            // What each entry was, so a reversal can be checked against the entry it claims to undo.
+            var seen = new Dictionary<Guid, (Guid HouseholdId, int Amount, EntryKind Kind, bool Reversed)>();
 
             await foreach (var e in db.LedgerEntries.AsNoTracking()
                                .Where(e => e.VillageId == village.Id)
@@ -53,6 +55,9 @@ public sealed class LedgerVerifier(VillagePointsDb db)
                         what = "its previous-hash does not match the entry before it";
                     else if (LedgerHash.Compute(e) != e.Hash)
                         what = "its content does not match its hash (the entry was changed)";
+                    else if (e.ReversesEntryId is { } r && (!seen.TryGetValue(r, out var t) || t.Reversed
+                                 || t.HouseholdId != e.HouseholdId || t.Amount != -e.Amount || t.Kind == EntryKind.Reversal))
+                        what = "it reverses an entry that is missing, changed or already reversed";
                     if (what is not null)
                     {
                         problems.Add(new LedgerProblem(village.Code, e.Number, numbers.GetValueOrDefault(e.HouseholdId), what));
@@ -63,7 +68,14 @@ public sealed class LedgerVerifier(VillagePointsDb db)
                 expectedNumber = e.Number + 1;
                 if (!sums.TryGetValue(e.HouseholdId, out var sum))
                     sums[e.HouseholdId] = sum = new HouseholdBalance { VillageId = village.Id, HouseholdId = e.HouseholdId };
-                LedgerPosting.Apply(sum, e);
+                EntryKind? reversedKind = null;
+                if (e.ReversesEntryId is { } reverses && seen.TryGetValue(reverses, out var target))
+                {
+                    reversedKind = target.Kind;
+                    seen[reverses] = target with { Reversed = true };
+                }
+                seen[e.Id] = (e.HouseholdId, e.Amount, e.Kind, false);
+                LedgerPosting.Apply(sum, e, reversedKind);
                 if (++done % 5000 == 0)
                     progress?.Report((done, totalEntries));
             }

@@ -8,6 +8,7 @@ public sealed class LedgerHashTests
     private static readonly Dictionary<string, Action<LedgerEntry>> Changes = new()
     {
         [nameof(LedgerEntry.VillageId)] = e => e.VillageId = Guid.Parse("11111111-1111-1111-1111-111111111111"),
+        [nameof(LedgerEntry.Id)] = e => e.Id = Guid.Parse("22222222-2222-2222-2222-222222222222"),
         [nameof(LedgerEntry.Number)] = e => e.Number++,
         [nameof(LedgerEntry.HouseholdId)] = e => e.HouseholdId = Guid.Parse("33333333-3333-3333-3333-333333333333"),
         [nameof(LedgerEntry.Amount)] = e => e.Amount++,
@@ -28,11 +29,10 @@ public sealed class LedgerHashTests
 
     /// <summary>
     /// State moves from publicised to effective when a notice closes; the hash itself and the request
-    /// fingerprint describe the entry rather than being part of it. Id is not covered: it is random per
-    /// entry, and the demo's seeded chain head is reproducible only because of that.
+    /// fingerprint describe the entry rather than being part of it.
     /// </summary>
     private static readonly string[] NotHashed =
-        [nameof(LedgerEntry.Id), nameof(LedgerEntry.State), nameof(LedgerEntry.Hash), nameof(LedgerEntry.RequestHash)];
+        [nameof(LedgerEntry.State), nameof(LedgerEntry.Hash), nameof(LedgerEntry.RequestHash)];
 
     public static TheoryData<string> HashedFields => new(Changes.Keys);
 

@@ -121,6 +121,39 @@ public sealed class LedgerVerifierTests
         Assert.All(all.Problems, p => Assert.Equal(tampered.VillageCode, p.VillageCode));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_ReversedEntryGivenANewIdInTheDatabase_NamesTheBrokenEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+        await using (var db = database.NewContext())
+            await Posting(db).ReverseAsync(new ReverseEntry(v.VillageId, 1, "异议成立", null));
+
+        // Re-pointing an entry's id would otherwise let the same award be reversed a second time.
+        await TamperAsync(database, $"""
+            UPDATE "LedgerEntries" SET "Id" = "HouseholdId"
+            WHERE "Number" = 1 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        var report = await VerifyAsync(database, v);
+
+        Assert.False(report.Sound);
+        Assert.Equal(1, report.FirstProblem!.EntryNumber);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ReversingAnAward_AlsoTakesBackWhatItEarned_AndStillVerifies(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+        await using var db = database.NewContext();
+
+        await Posting(db).ReverseAsync(new ReverseEntry(v.VillageId, 1, "异议成立", null));
+
+        var earned = db.HouseholdBalances.Where(b => b.VillageId == v.VillageId && b.HouseholdId == v.HouseholdIds[0]).Select(b => b.Earned).Single();
+        Assert.Equal(3, earned);
+        Assert.True((await VerifyAsync(database, v)).Sound);
+    }
+
     /// <summary>Five entries: 1 and 4 for household 1, 2 and 3 for household 2, 5 for household 3.</summary>
     private static async Task<ArrangedVillage> ArrangeLedgerAsync(TestDatabase database)
     {
