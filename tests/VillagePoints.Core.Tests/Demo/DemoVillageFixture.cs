@@ -40,6 +40,22 @@ public sealed class DemoVillageFixture : IAsyncLifetime
         return (seeded, watch.Elapsed);
     }
 
+    private Task<string>? second;
+
+    /// <summary>A second, independent seed at the same time, made once for the tests that compare the two.</summary>
+    public Task<string> SecondSeedAsync() => second ??= SeedSecondAsync();
+
+    public TimeSpan SecondSeedTime { get; private set; }
+
+    private async Task<string> SeedSecondAsync()
+    {
+        var path = Path.Combine(folder, "again.db");
+        var (seeded, elapsed) = await SeedNewAsync(path, new FakeTimeProvider(Now));
+        Assert.True(seeded);
+        SecondSeedTime = elapsed;
+        return path;
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(folder);
