@@ -75,6 +75,8 @@ public static class VillagePointsApp
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
+        // Chinese text is sent as text, not as character references; markup characters are still encoded.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -99,7 +101,8 @@ public static class VillagePointsApp
                         Detail = "Too many login attempts from this address; wait a minute and try again." },
                 });
             };
-            o.AddPolicy(AuthSetup.LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            // Only sign-in attempts count; showing the login form does not.
+            o.AddPolicy(AuthSetup.LoginRateLimit, ctx => HttpMethods.IsGet(ctx.Request.Method) ? RateLimitPartition.GetNoLimiter("form") : RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
                 {
@@ -115,13 +118,14 @@ public static class VillagePointsApp
 
     private static void UsePipeline(WebApplication app)
     {
+        // Language first, so error pages and problem documents speak the user's language too.
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         // The API answers bare error statuses with problem documents; pages show the friendly error page instead.
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<RequestSizeLimit>();
-        app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();

@@ -56,6 +56,29 @@ public sealed partial class AuthApiTests
         await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = "13900000000", password = "x" }), HttpStatusCode.TooManyRequests);
     }
 
+    [Fact]
+    public async Task ShowingTheLoginForm_DoesNotUseUpTheRateLimit()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["RateLimits:LoginPerMinute"] = "2" });
+        var client = app.Anonymous();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/login")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Problem_SpeaksEnglish_WhenTheUserChoseEnglish()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+
+        var zh = await chair.GetAsync($"/api/v1/villages/{v.VillageCode}/households/99");
+        var en = await chair.GetAsync($"/api/v1/villages/{v.VillageCode}/households/99?culture=en-US");
+
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", await zh.Content.ReadAsStringAsync());
+        Assert.DoesNotMatch(@"\p{IsCJKUnifiedIdeographs}", await en.Content.ReadAsStringAsync());
+    }
+
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task CookieSignedInWrite_WithoutAntiforgeryToken_IsRefused(DatabaseProvider provider)
     {
