@@ -81,11 +81,13 @@ internal sealed class DemoLedgerPlan
 
         var opening = profile.Opening < today ? profile.Opening : today.AddDays(-1);
         var commands = new List<PostEntry>(households.Count * 60);
+        var ids = new DemoIds(rng.Next());
         for (var i = 0; i < households.Count; i++)
         {
             commands.Add(new PostEntry(villageId, households[i], settings.BasePoints, EntryKind.BaseGrant, BaseReason, SourceKinds.Opening,
                 ApprovedBy: actors.Approver, OccurredOn: opening, State: StateOf(opening),
-                RecordedAt: Utc(opening, OfficeOpens + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(7 * i))));
+                RecordedAt: Utc(opening, OfficeOpens + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(7 * i)),
+                Id: ids.New(Utc(opening, OfficeOpens + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(7 * i)))));
         }
 
         // Today's deeds only count once the office has been open for an hour.
@@ -105,7 +107,8 @@ internal sealed class DemoLedgerPlan
             var submittedBy = p.Channel == DemoChannels.GroupInspection ? actors.GroupLeader ?? actors.GridWorker : actors.GridWorker;
             commands.Add(new PostEntry(villageId, households[p.Household], p.Deed.Amount,
                 p.Deed.Amount > 0 ? EntryKind.Award : EntryKind.Deduction, p.Deed.Reason, p.Channel,
-                SubmittedBy: submittedBy, ApprovedBy: actors.Approver, OccurredOn: day, State: StateOf(day), RecordedAt: p.At));
+                SubmittedBy: submittedBy, ApprovedBy: actors.Approver, OccurredOn: day, State: StateOf(day), RecordedAt: p.At,
+                Id: ids.New(p.At)));
         }
         return commands;
     }

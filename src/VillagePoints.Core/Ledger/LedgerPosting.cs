@@ -22,7 +22,8 @@ public sealed record PostEntry(
     string? IdempotencyKey = null,
     Guid? RuleId = null,
     int? RuleVersion = null,
-    DateTimeOffset? RecordedAt = null);
+    DateTimeOffset? RecordedAt = null,
+    Guid? Id = null);
 
 public sealed record ReverseEntry(Guid VillageId, long EntryNumber, string Reason, Guid? ActorId, string? IdempotencyKey = null);
 
@@ -92,7 +93,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         foreach (var c in commands)
         {
             var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
-                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.IdempotencyKey, RequestHash(c), c.RuleId, c.RuleVersion, c.RecordedAt);
+                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.IdempotencyKey, RequestHash(c), c.RuleId, c.RuleVersion, c.RecordedAt, c.Id);
             Apply(balances[c.HouseholdId], entry);
             appended.Add(entry);
         }
@@ -132,7 +133,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             var balances = await LoadBalancesAsync(command.VillageId, [target.HouseholdId], token);
             var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),
                 SourceKinds.Committee, $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
-                command.IdempotencyKey, requestHash, target.RuleId, target.RuleVersion, null);
+                command.IdempotencyKey, requestHash, target.RuleId, target.RuleVersion, null, null);
             Apply(balances[target.HouseholdId], entry, target.Kind);
             db.LedgerEntries.Add(entry);
             await db.SaveChangesAsync(token);
@@ -229,13 +230,14 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
 
     private LedgerEntry NewEntry(VillageLedgerHead head, Guid householdId, int amount, EntryKind kind, EntryState state, string reason,
         string sourceKind, string? sourceRef, Guid? submittedBy, Guid? approvedBy, Guid? reverses, DateOnly? occurredOn,
-        string? key, string requestHash, Guid? ruleId, int? ruleVersion, DateTimeOffset? recordedAt)
+        string? key, string requestHash, Guid? ruleId, int? ruleVersion, DateTimeOffset? recordedAt, Guid? id)
     {
         var now = BusinessCalendar.Truncate(recordedAt ?? time.GetUtcNow());
         var entry = new LedgerEntry
         {
             VillageId = head.VillageId,
-            Id = Ids.New(now),
+            // A caller-made id lets an import or the demo seed reproduce the same chain.
+            Id = id ?? Ids.New(now),
             Number = head.LastNumber + 1,
             HouseholdId = householdId,
             Amount = amount,

@@ -305,12 +305,8 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
             .ToList();
     }
 
-    /// <summary>
-    /// The chain head is reproducible only if every hashed field is. The hash covers the entry id,
-    /// which <see cref="LedgerPosting"/> makes with random bits, so this waits for a way to pass the
-    /// seed's own ids in (an optional id on <see cref="PostEntry"/>).
-    /// </summary>
-    [Fact(Skip = "Entry ids are hashed and LedgerPosting draws them at random; needs a caller-supplied id on PostEntry.")]
+    /// <summary>The chain head is reproducible because the seed passes its own entry ids in.</summary>
+    [Fact]
     public async Task Seed_EndsOnTheSameChainHeadEveryTime()
     {
         await using var first = fixture.Open();
