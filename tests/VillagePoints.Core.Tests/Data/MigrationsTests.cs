@@ -30,4 +30,24 @@ public sealed class MigrationsTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
     }
+
+    [Fact]
+    public async Task MigrateAsync_NewSqliteFileInAMissingFolder_CreatesItInWalMode()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "villagepoints-tests", "wal-" + Guid.NewGuid().ToString("N"), "data");
+        var options = new DbContextOptionsBuilder<VillagePointsDb>();
+        DatabaseSetup.Configure(options, DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "villagepoints.db")};Pooling=false");
+        try
+        {
+            await using var db = new VillagePointsDb(options.Options);
+            await DatabaseSetup.MigrateAsync(db);
+
+            var mode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS \"Value\" FROM pragma_journal_mode").SingleAsync();
+            Assert.Equal("wal", mode);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
 }
