@@ -125,6 +125,9 @@ public static class VillagePointsApp
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
         app.UseMiddleware<SecurityHeaders>();
+        // Sent only over HTTPS, i.e. when a village deploys behind TLS; plain-HTTP demo runs are unaffected.
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseStaticFiles();
         app.UseRouting();
