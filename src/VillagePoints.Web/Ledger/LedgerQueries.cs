@@ -43,6 +43,9 @@ public sealed class LedgerQueries(VillagePointsDb db)
         return new LedgerPage(householdNumber, balance, await ToLinesAsync(villageId, entries, ct), more ? entries[^1].Number : null);
     }
 
+    public Task<bool> BelongsToAsync(Guid villageId, Guid householdId, long entryNumber, CancellationToken ct) =>
+        db.LedgerEntries.AnyAsync(e => e.VillageId == villageId && e.HouseholdId == householdId && e.Number == entryNumber, ct);
+
     public async Task<List<LedgerLine>> ToLinesAsync(Guid villageId, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
     {
         var actorIds = entries.SelectMany(e => new[] { e.SubmittedBy, e.ApprovedBy }).OfType<Guid>().Distinct().ToList();
