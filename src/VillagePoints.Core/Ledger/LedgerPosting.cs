@@ -47,11 +47,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
     public async Task<IReadOnlyList<LedgerEntry>> PostBatchAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct = default)
     {
         foreach (var c in commands)
-        {
-            Validate(c);
-            if (c.VillageId != villageId)
-                throw new DomainException("ledger.village-mismatch", "All entries of a batch belong to one village.");
-        }
+            Validate(c, villageId);
         var keys = commands.Where(c => c.IdempotencyKey is not null).Select(c => c.IdempotencyKey!).ToList();
         if (keys.Count != keys.Distinct(StringComparer.Ordinal).Count())
             throw new DomainException("idempotency.duplicate-key", "Each entry of a batch needs its own Idempotency-Key.");
@@ -80,7 +76,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("AppendAsync needs an open transaction.");
         foreach (var c in commands)
-            Validate(c);
+            Validate(c, villageId);
         var head = await LockHeadAsync(villageId, ct);
         var householdIds = commands.Select(c => c.HouseholdId).Distinct().ToList();
         var known = await db.Households.Where(h => h.VillageId == villageId && householdIds.Contains(h.Id))
@@ -277,8 +273,10 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         balance.EntryCount++;
     }
 
-    private static void Validate(PostEntry c)
+    private static void Validate(PostEntry c, Guid villageId)
     {
+        if (c.VillageId != villageId)
+            throw new DomainException("ledger.village-mismatch", "All entries of a batch belong to one village.");
         ValidateReason(c.Reason);
         ValidateKey(c.IdempotencyKey);
         if (c.Amount == 0 || Math.Abs((long)c.Amount) > MaxAmount)
