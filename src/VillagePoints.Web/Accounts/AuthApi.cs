@@ -55,9 +55,13 @@ public static class AuthApi
     public static async Task<List<RoleView>> RoleViewsAsync(VillagePointsDb db, Guid userId, CancellationToken ct)
     {
         var roles = await db.RoleAssignments.AsNoTracking().Where(r => r.UserId == userId).ToListAsync(ct);
-        var villages = await db.Villages.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.Code, ct);
-        var towns = await db.Towns.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Code, ct);
-        var districts = await db.Districts.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Code, ct);
+        // Only the places these roles name, not every place in the system.
+        var villageIds = roles.Where(r => r.VillageId is not null).Select(r => r.VillageId!.Value).ToList();
+        var townIds = roles.Where(r => r.TownId is not null).Select(r => r.TownId!.Value).ToList();
+        var districtIds = roles.Where(r => r.DistrictId is not null).Select(r => r.DistrictId!.Value).ToList();
+        var villages = await db.Villages.AsNoTracking().Where(v => villageIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Code, ct);
+        var towns = await db.Towns.AsNoTracking().Where(t => townIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Code, ct);
+        var districts = await db.Districts.AsNoTracking().Where(d => districtIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Code, ct);
         var householdIds = roles.Where(r => r.HouseholdId is not null).Select(r => r.HouseholdId!.Value).ToList();
         var households = await db.Households.AsNoTracking().Where(h => householdIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Number, ct);
         return roles.Select(r => new RoleView(r.Role.ToString(),
