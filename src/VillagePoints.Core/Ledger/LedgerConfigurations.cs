@@ -23,6 +23,8 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.Property(x => x.RequestHash).HasMaxLength(64);
         b.Property(x => x.PreviousHash).HasMaxLength(64);
         b.Property(x => x.Hash).HasMaxLength(64);
+        // Rows that existed before hash versions were recorded were all hashed with version 1.
+        b.Property(x => x.HashVersion).HasDefaultValue(1);
         b.HasOne<Household>().WithMany().HasForeignKey(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -66,6 +66,12 @@ public sealed class LedgerEntry
     public string? RequestHash { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
+
+    /// <summary>
+    /// The encoding <see cref="Hash"/> was computed with (see <see cref="LedgerHash"/>). New entries use the
+    /// current one; rows written before versions were recorded are version 1.
+    /// </summary>
+    public int HashVersion { get; set; } = LedgerHash.CurrentVersion;
 }
 
 /// <summary>A household's running balance, kept in the same transaction as its entries.</summary>

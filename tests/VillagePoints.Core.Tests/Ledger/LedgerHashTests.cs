@@ -23,16 +23,17 @@ public sealed class LedgerHashTests
         [nameof(LedgerEntry.ReversesEntryId)] = e => e.ReversesEntryId = Guid.Parse("55555555-5555-5555-5555-555555555555"),
         [nameof(LedgerEntry.OccurredOn)] = e => e.OccurredOn = e.OccurredOn.AddDays(1),
         [nameof(LedgerEntry.RecordedAt)] = e => e.RecordedAt = e.RecordedAt.AddMilliseconds(1),
-        [nameof(LedgerEntry.IdempotencyKey)] = e => e.IdempotencyKey = "k-2",
         [nameof(LedgerEntry.PreviousHash)] = e => e.PreviousHash = LedgerHash.Genesis,
+        [nameof(LedgerEntry.HashVersion)] = e => e.HashVersion = 1,
     };
 
     /// <summary>
     /// State moves from publicised to effective when a notice closes; the hash itself and the request
-    /// fingerprint describe the entry rather than being part of it.
+    /// fingerprint describe the entry rather than being part of it; the idempotency key is the client's
+    /// retry token, not a fact about the entry.
     /// </summary>
     private static readonly string[] NotHashed =
-        [nameof(LedgerEntry.State), nameof(LedgerEntry.Hash), nameof(LedgerEntry.RequestHash)];
+        [nameof(LedgerEntry.State), nameof(LedgerEntry.Hash), nameof(LedgerEntry.RequestHash), nameof(LedgerEntry.IdempotencyKey)];
 
     public static TheoryData<string> HashedFields => new(Changes.Keys);
 
@@ -86,6 +87,120 @@ public sealed class LedgerHashTests
         b.SourceRef = "";
 
         Assert.NotEqual(LedgerHash.Compute(a), LedgerHash.Compute(b));
+    }
+
+    [Fact]
+    public void Compute_NewEntry_UsesVersion2()
+    {
+        Assert.Equal(2, LedgerHash.CurrentVersion);
+        Assert.Equal(LedgerHash.CurrentVersion, new LedgerEntry { Reason = "", SourceKind = "", PreviousHash = "", Hash = "" }.HashVersion);
+    }
+
+    [Fact]
+    public void Compute_UnitSeparatorInAReason_CollidedInVersion1_DiffersInVersion2()
+    {
+        // Version 1 joined fields with U+001F, so moving one from the end of the reason to the start of
+        // the next text field (rule fields empty in between) gave the same bytes and the same hash.
+        var a = Sample();
+        a.RuleId = null;
+        a.RuleVersion = null;
+        a.Reason = "打扫村道\u001f";
+        a.SourceKind = "claim";
+        var b = Sample();
+        b.RuleId = null;
+        b.RuleVersion = null;
+        b.Reason = "打扫村道";
+        b.SourceKind = "\u001fclaim";
+
+        a.HashVersion = b.HashVersion = 1;
+        Assert.Equal(LedgerHash.Compute(a), LedgerHash.Compute(b));
+        a.HashVersion = b.HashVersion = 2;
+        Assert.NotEqual(LedgerHash.Compute(a), LedgerHash.Compute(b));
+    }
+
+    [Fact]
+    public void Compute_AbsentAndEmptyText_AreDifferentInVersion2()
+    {
+        var a = Sample();
+        a.SourceRef = null;
+        var b = Sample();
+        b.SourceRef = "";
+
+        Assert.NotEqual(LedgerHash.Compute(a), LedgerHash.Compute(b));
+    }
+
+    /// <summary>A hash made before versions were recorded; the version 1 code must keep giving it.</summary>
+    [Fact]
+    public void Compute_Version1Entry_StillGivesItsOriginalHash()
+    {
+        var entry = Sample();
+        entry.HashVersion = 1;
+
+        Assert.Equal("22f0068ee6438b20d0aae362d812ba2b25f8d18725480370cad74b979bb6e63d", LedgerHash.Compute(entry));
+    }
+
+    [Fact]
+    public void Compute_Version1_StillCoversTheIdempotencyKey_Version2DoesNot()
+    {
+        var v1 = Sample();
+        v1.HashVersion = 1;
+        var v1Before = LedgerHash.Compute(v1);
+        var v2 = Sample();
+        var v2Before = LedgerHash.Compute(v2);
+
+        v1.IdempotencyKey = v2.IdempotencyKey = "k-2";
+
+        Assert.NotEqual(v1Before, LedgerHash.Compute(v1));
+        Assert.Equal(v2Before, LedgerHash.Compute(v2));
+    }
+
+    /// <summary>Pins the version 2 encoding: if this changes, every stored version 2 hash stops verifying.</summary>
+    [Fact]
+    public void CanonicalV2_IsTheTagThenEachFieldLengthPrefixed()
+    {
+        var entry = Sample();
+        entry.SourceRef = null;
+
+        var text = System.Text.Encoding.UTF8.GetString(LedgerHash.CanonicalV2(entry));
+
+        Assert.Equal(
+            "2:v2" + "32:0197a000000070008000000000000001" + "32:0197a000000070008000000000000002" + "1:7"
+            + "32:0197a000000070008000000000000003" + "1:5" + "5:award" + "18:参加义务植树"
+            + "32:0197a000000070008000000000000004" + "1:2" + "5:claim" + "-" + "32:0197a000000070008000000000000005"
+            + "32:0197a000000070008000000000000006" + "-" + "10:2026-03-12" + "13:1773304200000" + "64:" + "ab".PadRight(64, 'c'),
+            text);
+    }
+
+    /// <summary>
+    /// Kinds are hashed as these codes, never as C# member names, so renaming a member cannot change a
+    /// stored hash. The table is written down here on purpose: changing a code breaks every entry of that kind.
+    /// </summary>
+    [Fact]
+    public void KindCodes_AreFixedAndCoverEveryKind()
+    {
+        var expected = new Dictionary<EntryKind, string>
+        {
+            [EntryKind.BaseGrant] = "base-grant",
+            [EntryKind.Award] = "award",
+            [EntryKind.Deduction] = "deduction",
+            [EntryKind.Redemption] = "redemption",
+            [EntryKind.Reversal] = "reversal",
+            [EntryKind.Adjustment] = "adjustment",
+            [EntryKind.Reset] = "reset",
+        };
+
+        Assert.Equal(expected.OrderBy(p => p.Key), LedgerHash.KindCodes.OrderBy(p => p.Key));
+        Assert.Equal(Enum.GetValues<EntryKind>().Order(), LedgerHash.KindCodes.Keys.Order());
+        Assert.Equal(LedgerHash.KindCodes.Count, LedgerHash.KindCodes.Values.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Compute_UnknownVersion_IsRefused()
+    {
+        var entry = Sample();
+        entry.HashVersion = 9;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => LedgerHash.Compute(entry));
     }
 
     private static LedgerEntry Sample() => new()
