@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 
@@ -12,10 +13,22 @@ public sealed record VerifyReport(int Villages, long Entries, int Households, IR
 }
 
 /// <summary>
-/// Recomputes every village's hash chain and every household balance from the entries,
-/// so that a change made behind the application's back is found and named.
+/// Recomputes every village's hash chain and every household balance from the entries, and checks every
+/// signed checkpoint, so that a change made behind the application's back is found and named.
 /// </summary>
-public sealed class LedgerVerifier(VillagePointsDb db)
+/// <remarks>
+/// The balance arithmetic here is written out on its own rather than shared with <see cref="LedgerPosting"/>:
+/// a bug in posting must not be able to pass its own check.
+/// <list type="bullet">
+/// <item>Total is the sum of a household's amounts; Effective and Publicised are those sums by state.</item>
+/// <item>A reversal stands or falls with its target, so it must be in its target's state.</item>
+/// <item>Earned is the sum of awards plus the reversals of awards.</item>
+/// <item>EntryCount is the number of a household's entries.</item>
+/// </list>
+/// Checkpoints are only as trustworthy as the keys that check them, so those come from outside the
+/// database (<see cref="CheckpointKeyring"/>); without a keyring every checkpoint is reported as unverifiable.
+/// </remarks>
+public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyring = null)
 {
     public async Task<VerifyReport> VerifyAsync(string? villageCode = null, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
@@ -34,18 +47,29 @@ public sealed class LedgerVerifier(VillagePointsDb db)
             var numbers = await db.Households.AsNoTracking().Where(h => h.VillageId == village.Id)
                 .ToDictionaryAsync(h => h.Id, h => h.Number, ct);
             households += numbers.Count;
-            var sums = new Dictionary<Guid, HouseholdBalance>();
+            var checkpoints = await db.LedgerCheckpoints.AsNoTracking().Where(c => c.VillageId == village.Id)
+                .OrderBy(c => c.Number).ToListAsync(ct);
+            // Where the chain must still pass: entry number -> the checkpoints that signed it.
+            var anchors = checkpoints.ToLookup(c => c.EntryNumber);
+            var passed = new HashSet<long>();
+
+            var sums = new Dictionary<Guid, Figures>();
             var previous = LedgerHash.Genesis;
             long expectedNumber = 1;
+            var highestVersion = 0;
             var chainBroken = false;
             // What each entry was, so a reversal can be checked against the entry it claims to undo.
-            var seen = new Dictionary<Guid, (Guid HouseholdId, int Amount, EntryKind Kind, bool Reversed)>();
+            var seen = new Dictionary<Guid, Seen>();
+
+            void Report(long? entry, Guid? household, string what) =>
+                problems.Add(new LedgerProblem(village.Code, entry, household is { } h ? numbers.GetValueOrDefault(h) : null, what));
 
             await foreach (var e in db.LedgerEntries.AsNoTracking()
                                .Where(e => e.VillageId == village.Id)
                                .OrderBy(e => e.Number)
                                .AsAsyncEnumerable().WithCancellation(ct))
             {
+                seen.TryGetValue(e.ReversesEntryId ?? Guid.Empty, out var target);
                 if (!chainBroken)
                 {
                     string? what = null;
@@ -53,53 +77,151 @@ public sealed class LedgerVerifier(VillagePointsDb db)
                         what = $"entry number {e.Number} found where {expectedNumber} was expected (an entry is missing)";
                     else if (e.PreviousHash != previous)
                         what = "its previous-hash does not match the entry before it";
+                    else if (!LedgerHash.IsKnownVersion(e.HashVersion))
+                        what = $"its hash version {e.HashVersion} is unknown";
+                    else if (e.HashVersion < highestVersion)
+                        what = $"its hash version {e.HashVersion} is older than an entry before it ({highestVersion})";
                     else if (LedgerHash.Compute(e) != e.Hash)
                         what = "its content does not match its hash (the entry was changed)";
-                    else if (e.ReversesEntryId is { } r && (!seen.TryGetValue(r, out var t) || t.Reversed
-                                 || t.HouseholdId != e.HouseholdId || t.Amount != -e.Amount || t.Kind == EntryKind.Reversal))
+                    else if (e.ReversesEntryId is not null && (target is null || target.Reversed
+                                 || target.HouseholdId != e.HouseholdId || target.Amount != -e.Amount || target.Kind == EntryKind.Reversal))
                         what = "it reverses an entry that is missing, changed or already reversed";
                     if (what is not null)
                     {
-                        problems.Add(new LedgerProblem(village.Code, e.Number, numbers.GetValueOrDefault(e.HouseholdId), what));
+                        Report(e.Number, e.HouseholdId, what);
                         chainBroken = true;
                     }
                 }
+                // The state is not hashed (it changes when a notice closes), so it is checked on its own.
+                if (target is not null && e.State != target.State)
+                    Report(e.Number, e.HouseholdId, $"it is {Describe(e.State)} but the entry it reverses ({target.Number}) is {Describe(target.State)}");
+                foreach (var checkpoint in anchors[e.Number])
+                {
+                    passed.Add(e.Number);
+                    if (e.Hash != checkpoint.HeadHash)
+                        Report(e.Number, e.HouseholdId, $"checkpoint {checkpoint.Number} signed entry {e.Number} with hash {checkpoint.HeadHash}, but the entry's hash is now {e.Hash} (the history was rewritten)");
+                }
+
                 previous = e.Hash;
                 expectedNumber = e.Number + 1;
+                highestVersion = Math.Max(highestVersion, e.HashVersion);
+
                 if (!sums.TryGetValue(e.HouseholdId, out var sum))
-                    sums[e.HouseholdId] = sum = new HouseholdBalance { VillageId = village.Id, HouseholdId = e.HouseholdId };
-                EntryKind? reversedKind = null;
-                if (e.ReversesEntryId is { } reverses && seen.TryGetValue(reverses, out var target))
-                {
-                    reversedKind = target.Kind;
-                    seen[reverses] = target with { Reversed = true };
-                }
-                seen[e.Id] = (e.HouseholdId, e.Amount, e.Kind, false);
-                LedgerPosting.Apply(sum, e, reversedKind);
+                    sums[e.HouseholdId] = sum = new Figures();
+                sum.Total += e.Amount;
+                if (e.State == EntryState.Effective)
+                    sum.Effective += e.Amount;
+                else
+                    sum.Publicised += e.Amount;
+                if (e.Kind == EntryKind.Award || (e.Kind == EntryKind.Reversal && target?.Kind == EntryKind.Award))
+                    sum.Earned += e.Amount;
+                sum.EntryCount++;
+
+                if (target is not null)
+                    target.Reversed = true;
+                seen[e.Id] = new Seen(e.Number, e.HouseholdId, e.Amount, e.Kind, e.State);
                 if (++done % 5000 == 0)
                     progress?.Report((done, totalEntries));
             }
 
+            var lastNumber = expectedNumber - 1;
             var head = await db.VillageLedgerHeads.AsNoTracking().SingleOrDefaultAsync(h => h.VillageId == village.Id, ct);
-            if (!chainBroken && head is not null && (head.LastNumber != expectedNumber - 1 || head.LastHash != previous))
-                problems.Add(new LedgerProblem(village.Code, head.LastNumber, null, "the chain head does not match the last entry"));
+            if (head is null && lastNumber > 0)
+                Report(lastNumber, null, "the chain head is missing (its row was deleted)");
+            else if (!chainBroken && head is not null && (head.LastNumber != lastNumber || head.LastHash != previous))
+                Report(head.LastNumber, null, "the chain head does not match the last entry");
+
+            VerifyCheckpoints(village.Id, village.Code, checkpoints, passed, lastNumber, Report);
 
             var stored = await db.HouseholdBalances.AsNoTracking().Where(b => b.VillageId == village.Id).ToListAsync(ct);
             foreach (var b in stored.OrderBy(b => numbers.GetValueOrDefault(b.HouseholdId)))
             {
-                var expected = sums.GetValueOrDefault(b.HouseholdId) ?? new HouseholdBalance();
-                if (b.Total != expected.Total || b.Effective != expected.Effective || b.Publicised != expected.Publicised
-                    || b.Earned != expected.Earned || b.EntryCount != expected.EntryCount)
-                {
-                    problems.Add(new LedgerProblem(village.Code, null, numbers.GetValueOrDefault(b.HouseholdId),
-                        $"stored balance {b.Total} (effective {b.Effective}) differs from the entries' sum {expected.Total} (effective {expected.Effective})"));
-                }
+                var differences = Differences(b, sums.GetValueOrDefault(b.HouseholdId) ?? new Figures());
+                if (differences.Count > 0)
+                    Report(null, b.HouseholdId, "stored balance differs from the entries: " + string.Join("; ", differences));
             }
             foreach (var missing in sums.Keys.Except(stored.Select(b => b.HouseholdId)))
-                problems.Add(new LedgerProblem(village.Code, null, numbers.GetValueOrDefault(missing), "household has entries but no stored balance"));
+                Report(null, missing, "household has entries but no stored balance");
         }
 
         progress?.Report((done, totalEntries));
         return new VerifyReport(villages.Count, done, households, problems);
+    }
+
+    /// <summary>
+    /// Checks a chain head printed on paper (the monthly notice): entry <paramref name="entryNumber"/> must
+    /// exist and have exactly that hash. Returns null when it does.
+    /// </summary>
+    public async Task<LedgerProblem?> CheckPrintedHeadAsync(string villageCode, long entryNumber, string hash, CancellationToken ct = default)
+    {
+        var villageId = await db.Villages.AsNoTracking().Where(v => v.Code == villageCode).Select(v => (Guid?)v.Id).SingleOrDefaultAsync(ct);
+        if (villageId is null)
+            return new LedgerProblem(villageCode, null, null, "no such village");
+        var entry = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == villageId && e.Number == entryNumber)
+            .Select(e => new { e.Hash }).SingleOrDefaultAsync(ct);
+        if (entry is null)
+            return new LedgerProblem(villageCode, entryNumber, null, $"the printed head names entry {entryNumber}, which does not exist");
+        if (!string.Equals(entry.Hash, hash, StringComparison.OrdinalIgnoreCase))
+            return new LedgerProblem(villageCode, entryNumber, null, $"the printed head says hash {hash.ToLowerInvariant()}, but entry {entryNumber} has hash {entry.Hash}");
+        return null;
+    }
+
+    private void VerifyCheckpoints(Guid villageId, string villageCode, IReadOnlyList<LedgerCheckpoint> checkpoints, HashSet<long> passed,
+        long lastNumber, Action<long?, Guid?, string> report)
+    {
+        var expected = 1;
+        long previousEntry = 0;
+        foreach (var c in checkpoints)
+        {
+            if (c.Number != expected)
+                report(c.EntryNumber, null, $"checkpoint {expected} is missing (found checkpoint {c.Number} next)");
+            expected = c.Number + 1;
+            if (c.EntryNumber < previousEntry)
+                report(c.EntryNumber, null, $"checkpoint {c.Number} signs entry {c.EntryNumber}, earlier than the checkpoint before it (entry {previousEntry})");
+            previousEntry = Math.Max(previousEntry, c.EntryNumber);
+
+            if (keyring is null || !keyring.Contains(c.KeyId))
+                report(c.EntryNumber, null, $"checkpoint {c.Number} was signed with key {c.KeyId}, which is not a trusted key");
+            else if (!keyring.Verify(c.KeyId, LedgerCheckpoint.SignedBytes(villageId, villageCode, c.EntryNumber, c.HeadHash, c.SignedAt, c.KeyId), c.Signature))
+                report(c.EntryNumber, null, $"checkpoint {c.Number}'s signature does not match its contents");
+
+            if (!passed.Contains(c.EntryNumber))
+                report(c.EntryNumber, null, c.EntryNumber > lastNumber
+                    ? $"checkpoint {c.Number} signed entry {c.EntryNumber}, but the ledger now ends at entry {lastNumber} (entries were removed)"
+                    : $"checkpoint {c.Number} signed entry {c.EntryNumber}, which is missing");
+        }
+    }
+
+    private static List<string> Differences(HouseholdBalance stored, Figures entries)
+    {
+        var differences = new List<string>();
+        void Compare(string figure, long inStore, long fromEntries)
+        {
+            if (inStore != fromEntries)
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{figure} {inStore} stored, {fromEntries} from entries"));
+        }
+        Compare("total", stored.Total, entries.Total);
+        Compare("effective", stored.Effective, entries.Effective);
+        Compare("publicised", stored.Publicised, entries.Publicised);
+        Compare("earned", stored.Earned, entries.Earned);
+        Compare("entry count", stored.EntryCount, entries.EntryCount);
+        return differences;
+    }
+
+    private static string Describe(EntryState state) => state == EntryState.Effective ? "effective" : "publicised";
+
+    /// <summary>The verifier's own running figures for one household.</summary>
+    private sealed class Figures
+    {
+        public long Total;
+        public long Effective;
+        public long Publicised;
+        public long Earned;
+        public long EntryCount;
+    }
+
+    private sealed record Seen(long Number, Guid HouseholdId, int Amount, EntryKind Kind, EntryState State)
+    {
+        public bool Reversed { get; set; }
     }
 }

@@ -181,6 +181,43 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("HouseholdBalances");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("EntryNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("VillageId", "Number");
+
+                    b.HasIndex("VillageId", "EntryNumber")
+                        .IsUnique();
+
+                    b.ToTable("LedgerCheckpoints");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerEntry", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -199,6 +236,11 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int>("HashVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
 
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("uuid");
@@ -499,6 +541,15 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.HouseholdBalance", "VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

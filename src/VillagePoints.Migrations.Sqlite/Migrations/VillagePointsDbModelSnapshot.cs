@@ -174,6 +174,43 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("HouseholdBalances");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntryNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Number");
+
+                    b.HasIndex("VillageId", "EntryNumber")
+                        .IsUnique();
+
+                    b.ToTable("LedgerCheckpoints");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerEntry", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -192,6 +229,11 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("HashVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("TEXT");
@@ -492,6 +534,15 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.HouseholdBalance", "VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

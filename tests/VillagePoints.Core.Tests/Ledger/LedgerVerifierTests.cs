@@ -154,6 +154,119 @@ public sealed class LedgerVerifierTests
         Assert.True((await VerifyAsync(database, v)).Sound);
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_ChainHeadRowDeleted_SaysTheChainHeadIsMissing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            DELETE FROM "VillageLedgerHeads"
+            WHERE "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        var report = await VerifyAsync(database, v);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(5, problem.EntryNumber);
+        Assert.Contains("the chain head is missing", problem.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_OnlyEarnedChanged_NamesEarnedWithBothFigures(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await TamperAsync(database, $"""
+            UPDATE "HouseholdBalances" SET "Earned" = 120
+            WHERE "HouseholdId" = (SELECT h."Id" FROM "Households" h JOIN "Villages" v ON v."Id" = h."VillageId"
+                                   WHERE v."Code" = {v.VillageCode} AND h."Number" = 1)
+            """);
+        var report = await VerifyAsync(database, v);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(1, problem.HouseholdNumber);
+        Assert.EndsWith(": earned 120 stored, 13 from entries", problem.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_PointsMovedBetweenStatesInTheStoredBalance_NamesBothFigures(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        // The total still adds up; only the split between effective and publicised is wrong.
+        await TamperAsync(database, $"""
+            UPDATE "HouseholdBalances" SET "Effective" = "Effective" + 10, "Publicised" = "Publicised" - 10
+            WHERE "HouseholdId" = (SELECT h."Id" FROM "Households" h JOIN "Villages" v ON v."Id" = h."VillageId"
+                                   WHERE v."Code" = {v.VillageCode} AND h."Number" = 1)
+            """);
+        var report = await VerifyAsync(database, v);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.EndsWith(": effective 13 stored, 3 from entries; publicised 0 stored, 10 from entries", problem.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_ReversalInAnotherStateThanItsTarget_NamesTheReversal(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+        await using (var db = database.NewContext())
+            await Posting(db).ReverseAsync(new ReverseEntry(v.VillageId, 1, "异议成立", null));
+
+        // The target (entry 1) is made effective and the balance moved to match, but its reversal (entry 6)
+        // is left publicised: Effective +10, Publicised -10, and the reversed points spendable.
+        await TamperAsync(database, $"""
+            UPDATE "LedgerEntries" SET "State" = 'Effective'
+            WHERE "Number" = 1 AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        await TamperAsync(database, $"""
+            UPDATE "HouseholdBalances" SET "Effective" = "Effective" + 10, "Publicised" = "Publicised" - 10
+            WHERE "HouseholdId" = (SELECT h."Id" FROM "Households" h JOIN "Villages" v ON v."Id" = h."VillageId"
+                                   WHERE v."Code" = {v.VillageCode} AND h."Number" = 1)
+            """);
+        var report = await VerifyAsync(database, v);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(6, problem.EntryNumber);
+        Assert.Equal(1, problem.HouseholdNumber);
+        Assert.Equal("it is publicised but the entry it reverses (1) is effective", problem.What);
+    }
+
+    /// <summary>Rows written before hash versions were recorded are version 1; the app appends version 2 after them.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_Version1EntriesFollowedByVersion2Entries_IsSound(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+        await ChainForgery.RewriteAsync(database, v, e => e.HashVersion = 1);
+        await using (var db = database.NewContext())
+            await Posting(db).PostAsync(Award(v, 2, 4));
+
+        var report = await VerifyAsync(database, v);
+
+        Assert.True(report.Sound, report.FirstProblem?.What);
+        Assert.Equal([1, 1, 1, 1, 1, 2], (await EntriesAsync(database, v)).Select(e => e.HashVersion));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task VerifyAsync_EntryDowngradedToVersion1AfterVersion2Entries_IsReported(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+
+        await ChainForgery.RewriteAsync(database, v, e =>
+        {
+            if (e.Number == 4)
+                e.HashVersion = 1;
+        });
+        var report = await VerifyAsync(database, v);
+
+        Assert.Equal(4, report.FirstProblem!.EntryNumber);
+        Assert.Contains("hash version 1 is older", report.FirstProblem.What, StringComparison.Ordinal);
+    }
+
     /// <summary>Five entries: 1 and 4 for household 1, 2 and 3 for household 2, 5 for household 3.</summary>
     private static async Task<ArrangedVillage> ArrangeLedgerAsync(TestDatabase database)
     {
