@@ -10,6 +10,9 @@ public sealed record VerifyReport(int Villages, long Entries, int Households, IR
 {
     public bool Sound => Problems.Count == 0;
     public LedgerProblem? FirstProblem => Problems.Count > 0 ? Problems[0] : null;
+
+    /// <summary>How many signed checkpoints were checked.</summary>
+    public int Checkpoints { get; init; }
 }
 
 /// <summary>
@@ -41,6 +44,7 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
         var problems = new List<LedgerProblem>();
         long done = 0;
         var households = 0;
+        var checkpointCount = 0;
 
         foreach (var village in villages)
         {
@@ -51,6 +55,7 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
                 .OrderBy(c => c.Number).ToListAsync(ct);
             // Where the chain must still pass: entry number -> the checkpoints that signed it.
             var anchors = checkpoints.ToLookup(c => c.EntryNumber);
+            checkpointCount += checkpoints.Count;
             var passed = new HashSet<long>();
 
             var sums = new Dictionary<Guid, Figures>();
@@ -145,7 +150,7 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
         }
 
         progress?.Report((done, totalEntries));
-        return new VerifyReport(villages.Count, done, households, problems);
+        return new VerifyReport(villages.Count, done, households, problems) { Checkpoints = checkpointCount };
     }
 
     /// <summary>

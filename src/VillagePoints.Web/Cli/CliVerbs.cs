@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
@@ -7,6 +8,7 @@ using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Reports;
+using VillagePoints.Web.Ledger;
 
 namespace VillagePoints.Web.Cli;
 
@@ -16,7 +18,7 @@ namespace VillagePoints.Web.Cli;
 /// </summary>
 public static class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "verify", "stats", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "verify", "stats", "checkpoint", "checkpoints", "signing-key", "--help", "-h", "-?"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -57,35 +59,157 @@ public static class CliVerbs
             return 0;
         }));
 
-        var verify = new Command("verify", "Recompute every balance and every village's hash chain.") { villageOption };
+        var headOption = new Option<string?>("--head")
+        {
+            Description = "Also check a chain head printed on paper, as ENTRY:HASH (e.g. 1234:9f2c…); needs --village.",
+        };
+        var verify = new Command("verify", "Recompute every balance and every village's hash chain, and check every signed checkpoint.")
+        {
+            villageOption, headOption,
+        };
         verify.SetAction((parse, ct) => WithDb(async (db, _) =>
         {
+            var code = parse.GetValue(villageOption);
+            (long Number, string Hash)? printed = null;
+            if (parse.GetValue(headOption) is { } head)
+            {
+                printed = ParsePrintedHead(head);
+                if (printed is null || code is null)
+                {
+                    stderr.WriteLine(printed is null
+                        ? $"--head takes ENTRY:HASH, an entry number and its 64-digit hash; '{head}' is not that."
+                        : "--head needs --village: a printed head belongs to one village.");
+                    return 1;
+                }
+            }
+            var keyring = CheckpointKeysFrom(configuration, create: false).Keyring();
+            var verifier = new LedgerVerifier(db, keyring);
             var watch = Stopwatch.StartNew();
             VerifyReport? report = null;
-            await AnsiConsole.Progress().AutoClear(true).StartAsync(async p =>
+            if (output is null)
             {
-                var task = p.AddTask("Verifying the ledger");
-                report = await new LedgerVerifier(db).VerifyAsync(parse.GetValue(villageOption), new Progress<(long Done, long Total)>(x =>
+                await AnsiConsole.Progress().AutoClear(true).StartAsync(async p =>
                 {
-                    task.MaxValue = Math.Max(1, x.Total);
-                    task.Value = x.Done;
-                }), ct);
-                task.Value = task.MaxValue;
-            });
-            if (report!.Sound)
+                    var task = p.AddTask("Verifying the ledger");
+                    report = await verifier.VerifyAsync(code, new Progress<(long Done, long Total)>(x =>
+                    {
+                        task.MaxValue = Math.Max(1, x.Total);
+                        task.Value = x.Done;
+                    }), ct);
+                    task.Value = task.MaxValue;
+                });
+            }
+            else
             {
-                stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries; every chain and balance verified in {watch.Elapsed.TotalSeconds:0.00} s.");
+                // The live bar belongs to the terminal; a caller with its own writers (and several at once) gets the lines only.
+                report = await verifier.VerifyAsync(code, null, ct);
+            }
+            var problems = report!.Problems.ToList();
+            // The printed head is what the operator asked about, so its answer comes first.
+            if (printed is { } h && await verifier.CheckPrintedHeadAsync(code!, h.Number, h.Hash, ct) is { } headProblem)
+                problems.Insert(0, headProblem);
+            if (problems.Count == 0)
+            {
+                stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries, {report.Checkpoints} checkpoints; "
+                    + $"every chain, balance and checkpoint verified in {watch.Elapsed.TotalSeconds:0.00} s"
+                    + (printed is { } ok ? $"; the printed head {ok.Number}:{ok.Hash} matches." : "."));
                 return 0;
             }
-            var first = report.FirstProblem!;
+            var first = problems[0];
             stderr.WriteLine($"FAILED: village {first.VillageCode}"
                 + (first.EntryNumber is { } n ? $", entry {n}" : "")
-                + (first.HouseholdNumber is { } h ? $", household {h}" : "")
+                + (first.HouseholdNumber is { } hh ? $", household {hh}" : "")
                 + $": {first.What}");
-            if (report.Problems.Count > 1)
-                stderr.WriteLine($"({report.Problems.Count - 1} more problems after it.)");
+            if (problems.Count > 1)
+                stderr.WriteLine($"({problems.Count - 1} more problems after it.)");
             return 2;
         }));
+
+        var checkpoint = new Command("checkpoint", "Sign each village's chain head now (or only --village's), if it moved since the last checkpoint.")
+        {
+            villageOption,
+        };
+        checkpoint.SetAction((parse, ct) => WithDb(async (db, time) =>
+        {
+            var keys = CheckpointKeysFrom(configuration, create: false);
+            if (keys.SigningKey is null)
+            {
+                stderr.WriteLine(keys.Missing + " Create one with the signing-key --create verb.");
+                return 1;
+            }
+            var code = parse.GetValue(villageOption);
+            var villages = await db.Villages.AsNoTracking().Where(v => code == null || v.Code == code).OrderBy(v => v.Code)
+                .Select(v => new { v.Id, v.Code }).ToListAsync(ct);
+            if (code is not null && villages.Count == 0)
+            {
+                stderr.WriteLine($"No village with code '{code}'.");
+                return 1;
+            }
+            var checkpoints = new LedgerCheckpoints(db, time, keys);
+            foreach (var village in villages)
+            {
+                try
+                {
+                    var signed = await checkpoints.CreateCheckpointAsync(village.Id, ct);
+                    stdout.WriteLine(signed is null
+                        ? $"{village.Code}: the ledger is empty; nothing to sign."
+                        : $"{village.Code}: checkpoint {signed.Number} at entry {signed.EntryNumber}, hash {signed.HeadHash}, key {signed.KeyId}, signed {signed.SignedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
+                }
+                catch (Core.DomainException ex) when (ex.Code == "checkpoint.chain-broken")
+                {
+                    stderr.WriteLine($"{village.Code}: {ex.Message}");
+                    return 2;
+                }
+            }
+            return 0;
+        }));
+
+        var checkpointsList = new Command("checkpoints", "Export a village's signed checkpoints and the public keys that check them.")
+        {
+            villageOption, jsonOption,
+        };
+        checkpointsList.SetAction((parse, ct) => WithDb(async (db, time) =>
+        {
+            var code = parse.GetValue(villageOption);
+            var village = code is null ? null
+                : await db.Villages.AsNoTracking().Where(v => v.Code == code).Select(v => new { v.Id, v.Code }).SingleOrDefaultAsync(ct);
+            if (village is null)
+            {
+                stderr.WriteLine(code is null ? "checkpoints needs --village." : $"No village with code '{code}'.");
+                return 1;
+            }
+            var keys = CheckpointKeysFrom(configuration, create: false);
+            var export = await CheckpointExport.BuildAsync(new LedgerCheckpoints(db, time, keys), keys, village.Id, village.Code, ct);
+            if (parse.GetValue(jsonOption))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(export, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+                return 0;
+            }
+            var table = new Table().AddColumns("number", "entry", "head hash", "signed (UTC)", "key");
+            foreach (var c in export.Checkpoints)
+                table.AddRow(c.Number.ToString(CultureInfo.InvariantCulture), c.EntryNumber.ToString(CultureInfo.InvariantCulture), c.HeadHash,
+                    c.SignedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), c.KeyId);
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+
+        var createKeyOption = new Option<bool>("--create") { Description = "Create the key file if there is none (never replaces one)." };
+        var signingKey = new Command("signing-key", "Show the checkpoint signing key's id and public key, or create the key.") { createKeyOption };
+        signingKey.SetAction(parse =>
+        {
+            var keys = CheckpointKeysFrom(configuration, create: false);
+            if (keys.SigningKey is null && parse.GetValue(createKeyOption))
+                keys.Create();
+            if (keys.SigningKey is not { } key)
+            {
+                stderr.WriteLine(keys.Missing + " Create one with --create.");
+                return 1;
+            }
+            stdout.WriteLine($"Key {key.KeyId} at {keys.Options.SigningKeyPath}; public keys kept in {keys.Options.TrustedKeysPath}.");
+            stdout.Write(key.PublicKeyPem);
+            stdout.WriteLine();
+            return 0;
+        });
 
         var stats = new Command("stats", "Print the key figures.") { villageOption, jsonOption };
         stats.SetAction((parse, ct) => WithDb(async (db, _) =>
@@ -116,8 +240,27 @@ public static class CliVerbs
             return 0;
         }));
 
-        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, verify, stats };
+        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, verify, stats, checkpoint, checkpointsList, signingKey };
         return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>"1234:9f2c…" → (1234, "9f2c…"), or null when it is not an entry number and a 64-digit hex hash.</summary>
+    private static (long Number, string Hash)? ParsePrintedHead(string text)
+    {
+        var parts = text.Trim().Split(':');
+        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+               && parts[1].Length == 64 && parts[1].All(char.IsAsciiHexDigit)
+            ? (number, parts[1].ToLowerInvariant())
+            : null;
+    }
+
+    /// <summary>The checkpoint keys as the web host finds them. Verbs never create a key unasked.</summary>
+    private static CheckpointKeys CheckpointKeysFrom(IReadOnlyDictionary<string, string?>? configuration, bool create)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        if (configuration is not null)
+            builder.Configuration.AddInMemoryCollection(configuration);
+        return new CheckpointKeys(CheckpointSetup.Options(builder.Configuration, create));
     }
 
     /// <summary>Configuration as the web host reads it: appsettings, environment, then the caller's overrides.</summary>

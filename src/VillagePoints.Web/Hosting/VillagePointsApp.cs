@@ -52,6 +52,7 @@ public static class VillagePointsApp
         services.AddScoped<HouseholdQueries>();
         services.AddScoped<LedgerQueries>();
         services.AddHostedService<DatabaseStartup>();
+        services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
         services.AddDataProtection().SetApplicationName("VillagePoints").PersistKeysToDbContext<VillagePointsDb>();
         services.AddVillagePointsAuth();
@@ -159,6 +160,7 @@ public static class VillagePointsApp
         var village = api.MapGroup("/villages/{villageCode}");
         village.MapHouseholdsApi();
         village.MapLedgerApi();
+        village.MapCheckpointsApi();
         village.MapReportsApi();
 
         app.MapRazorPages();
