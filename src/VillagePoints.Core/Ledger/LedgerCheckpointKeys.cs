@@ -182,9 +182,10 @@ public sealed class CheckpointKeys(CheckpointKeyOptions options)
         {
             WriteNew(path, key.PublicKeyPem, null);
         }
-        catch (IOException) when (File.Exists(path))
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Written by another process at the same moment: same key, same content.
+            // Written by another process at the same moment (same key, same content), or the folder is
+            // read-only; either way signing goes on, and the README asks operators to keep this folder.
         }
     }
 
