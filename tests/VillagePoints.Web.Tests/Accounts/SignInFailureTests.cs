@@ -35,6 +35,41 @@ public sealed class SignInFailureTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task FailedSignIn_TakesAboutAsLong_ForAnUnknownPhone_AWrongPassword_AndAnAccountInItsDelay(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var owner = await app.CreateUserAsync("林委员", new RoleAssignment { Role = Role.Administrator });
+        var delayed = await app.CreateUserAsync("陈委员", new RoleAssignment { Role = Role.Administrator });
+        var client = app.Anonymous();
+        for (var i = 0; i < PasswordLogin.FreeFailures; i++)
+            await client.RequestTokenAsync(delayed.Phone, Wrong);
+        await client.RequestTokenAsync("13900000000", Wrong);
+
+        // Medians of several tries, and a wide margin: the machine is shared, but skipping the hash was 50 times faster.
+        var unknownPhone = await MedianAsync(() => client.RequestTokenAsync("13900000000", Wrong));
+        var wrongPassword = await MedianAsync(() => client.RequestTokenAsync(owner.Phone, Wrong), tries: PasswordLogin.FreeFailures - 1);
+        var inDelay = await MedianAsync(() => client.RequestTokenAsync(delayed.Phone, TestApp.Password));
+
+        Assert.True(unknownPhone * 3 > wrongPassword, $"unknown phone {unknownPhone} vs wrong password {wrongPassword}");
+        Assert.True(inDelay * 3 > wrongPassword, $"in delay {inDelay} vs wrong password {wrongPassword}");
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ParallelGuesses_AreCheckedNoFasterThanOneAtATime_OnceTheFreeFailuresAreUsed(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var owner = await app.CreateUserAsync("林委员", new RoleAssignment { Role = Role.Administrator });
+        var client = app.Anonymous();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4 * PasswordLogin.FreeFailures).Select(_ => client.RequestTokenAsync(owner.Phone, Wrong)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+        await using var db = app.NewContext();
+        var checkedGuesses = db.UserAccounts.Single(u => u.Id == owner.Id).FailedLoginCount;
+        Assert.InRange(checkedGuesses, 1, PasswordLogin.FreeFailures);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task RightPassword_AfterTheDelay_SignsIn(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
@@ -87,6 +122,19 @@ public sealed class SignInFailureTests
 
         Assert.Equal("login.failed", await Problems.AssertProblemAsync(afterOneDelay, HttpStatusCode.Unauthorized));
         Assert.Equal(HttpStatusCode.OK, afterTwoDelays.StatusCode);
+    }
+
+    private static async Task<TimeSpan> MedianAsync(Func<Task<HttpResponseMessage>> attempt, int tries = 5)
+    {
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < tries; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var response = await attempt();
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        return times.Order().ElementAt(tries / 2);
     }
 
     [Fact]
