@@ -31,16 +31,20 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         api.MapPost("/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(AuthSetup.LoginRateLimit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange a phone number and password for a bearer token (8 hours) and a refresh token (14 days).")
             .WithDescription("Every failed sign-in answers the same 401 login.failed, whether the phone is unknown, the password wrong or the account "
                 + "waiting out a delay after repeated wrong passwords. Too many attempts from one address answer 429 with Retry-After.");
-        api.MapPost("/auth/refresh", Refresh).AllowAnonymous()
+        api.MapPost("/auth/refresh", Refresh).AllowAnonymous().ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchange a refresh token for a new bearer token and refresh token.")
             .WithDescription("Fails with 401 login.refresh-failed once the refresh token has expired, or the account has signed out, been locked, "
                 + "changed its password or lost a role since the token was issued.");
         api.MapPost("/auth/logout", Logout).RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Sign out everywhere: every bearer token, refresh token and cookie of this account stops working.");
         api.MapPost("/auth/password", ChangePassword).RequireAuthorization().RequireRateLimiting(AuthSetup.LoginRateLimit)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Change the signed-in account's password. Every other session ends; a bearer client receives new tokens.");
         api.MapGet("/me", Me).RequireAuthorization().WithSummary("The signed-in user and the roles they hold.");
         return api;

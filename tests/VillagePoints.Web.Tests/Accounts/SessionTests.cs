@@ -34,6 +34,20 @@ public sealed class SessionTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task LogoutApi_FromACookieSession_WithoutAntiforgeryToken_IsRefused(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var user = await app.CreateUserAsync("林委员", new RoleAssignment { Role = Role.Administrator });
+        var browser = app.Factory.Client(cookies: true);
+        await browser.PostLoginFormAsync(user.Phone, TestApp.Password);
+
+        var forged = await browser.PostAsync("/api/v1/auth/logout", null);
+
+        Assert.Equal("request.antiforgery", await Problems.AssertProblemAsync(forged, HttpStatusCode.BadRequest));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task BearerToken_AfterTheAccountIsLocked_IsRefused_AndSignInFailsUntilUnlocked(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
