@@ -12,6 +12,7 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.Property(x => x.Phone).HasMaxLength(20);
         b.Property(x => x.DisplayName).HasMaxLength(40);
         b.Property(x => x.PasswordHash).HasMaxLength(200);
+        b.Property(x => x.SecurityStamp).HasMaxLength(40);
         b.HasMany(x => x.Roles).WithOne().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -26,8 +26,18 @@ public sealed class UserAccount
     public required string Phone { get; set; }
     public required string DisplayName { get; set; }
     public required string PasswordHash { get; set; }
+
+    /// <summary>Wrong passwords in a row; from <see cref="PasswordLogin.FreeFailures"/> on, each one opens a longer sign-in delay.</summary>
     public int FailedLoginCount { get; set; }
+
+    /// <summary>Until then no password is checked for this account: the end of a sign-in delay or of a lock.</summary>
     public DateTimeOffset? LockoutEnd { get; set; }
+
+    /// <summary>
+    /// Copied into every cookie and bearer token at sign-in and compared on each request. A new value
+    /// (sign-out, password change, lock, role removal) ends every session of the account at once.
+    /// </summary>
+    public string SecurityStamp { get; set; } = AccountSecurity.NewStamp();
     public DateTimeOffset CreatedAt { get; set; }
     public List<RoleAssignment> Roles { get; set; } = [];
 }

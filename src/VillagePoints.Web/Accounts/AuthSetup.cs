@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using VillagePoints.Core.Accounts;
+using BearerMessageReceivedContext = Microsoft.AspNetCore.Authentication.BearerToken.MessageReceivedContext;
 
 namespace VillagePoints.Web.Accounts;
 
@@ -10,6 +11,7 @@ public static class AuthSetup
 {
     public const string LoginRateLimit = "login";
     public const string SmartScheme = "cookie-or-bearer";
+    public const string StampClaim = "vp:stamp";
 
     /// <summary>
     /// Pages use a cookie; API clients may send a bearer token instead. One policy scheme
@@ -35,8 +37,14 @@ public static class AuthSetup
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = ctx => ApiOr(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = RejectEndedCookieSession;
             })
-            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(8));
+            .AddBearerToken(o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(8);
+                o.RefreshTokenExpiration = TimeSpan.FromDays(14);
+                o.Events.OnMessageReceived = RejectEndedBearerSession;
+            });
         services.AddAuthorization();
         return services;
     }
@@ -46,7 +54,38 @@ public static class AuthSetup
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
             new Claim(ClaimTypes.Name, user.DisplayName),
+            new Claim(StampClaim, user.SecurityStamp),
         ], scheme));
+
+    /// <summary>
+    /// Whether the session behind this principal is still current. One primary-key read per request,
+    /// uncached on purpose: a sign-out or lock takes effect on the very next request on every node,
+    /// and the read is small beside the role lookups the request makes anyway.
+    /// </summary>
+    public static Task<bool> IsSessionCurrentAsync(HttpContext http, ClaimsPrincipal? principal) =>
+        principal?.UserId() is { } id
+            ? http.RequestServices.GetRequiredService<AccountSecurity>().IsCurrentAsync(id, principal.FindFirstValue(StampClaim), http.RequestAborted)
+            : Task.FromResult(false);
+
+    private static async Task RejectEndedCookieSession(CookieValidatePrincipalContext ctx)
+    {
+        if (await IsSessionCurrentAsync(ctx.HttpContext, ctx.Principal))
+            return;
+        ctx.RejectPrincipal();
+        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The bearer handler has no principal-validation event, so the token is opened here once more to check its stamp.</summary>
+    private static async Task RejectEndedBearerSession(BearerMessageReceivedContext ctx)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return;
+        ctx.Token = header["Bearer ".Length..].Trim();
+        var ticket = ctx.Options.BearerTokenProtector.Unprotect(ctx.Token);
+        if (ticket is not null && !await IsSessionCurrentAsync(ctx.HttpContext, ticket.Principal))
+            ctx.Fail("The session has ended.");
+    }
 
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;

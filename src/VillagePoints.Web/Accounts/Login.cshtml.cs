@@ -11,14 +11,15 @@ using VillagePoints.Web.Shared;
 
 namespace VillagePoints.Web.Accounts;
 
-[EnableRateLimiting(AuthSetup.LoginRateLimit)]
+[EnableRateLimiting(AuthSetup.LoginRateLimit), ShowsLoginRateLimit]
 public sealed class LoginModel(PasswordLogin login, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Login.PhoneRequired"), StringLength(40, ErrorMessage = "Login.PhoneInvalid")]
     [Display(Name = "Login.Phone")]
     public string? Phone { get; set; }
 
-    [BindProperty, Required(ErrorMessage = "Login.PasswordRequired"), StringLength(200, ErrorMessage = "Login.Failed")]
+    // No length check here: an over-long password fails like any wrong one.
+    [BindProperty, Required(ErrorMessage = "Login.PasswordRequired")]
     [DataType(DataType.Password), Display(Name = "Login.Password")]
     public string? Password { get; set; }
 
@@ -31,6 +32,13 @@ public sealed class LoginModel(PasswordLogin login, IStringLocalizer<SharedResou
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // Refused by the rate limiter (status 429 and Retry-After are already set): say when to try again, attempt nothing.
+        if (HttpContext.Features.Get<LoginRateLimited>() is { } limited)
+        {
+            ModelState.Clear();
+            ModelState.AddModelError("", text["Login.TooManyAttempts", limited.Minutes]);
+            return Page();
+        }
         if (!ModelState.IsValid)
             return Page();
         if (PhoneNumber.Normalize(Phone) is null)
@@ -39,20 +47,15 @@ public sealed class LoginModel(PasswordLogin login, IStringLocalizer<SharedResou
             return Page();
         }
         var result = await login.LoginAsync(Phone, Password, ct);
-        switch (result.Outcome)
+        if (result.Outcome != LoginOutcome.Success)
         {
-            case LoginOutcome.Success:
-                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-                    AuthSetup.Principal(result.User!, CookieAuthenticationDefaults.AuthenticationScheme),
-                    new AuthenticationProperties { IsPersistent = true });
-                return LocalRedirect(UiPreferences.SafeReturnUrl(ReturnUrl));
-            case LoginOutcome.LockedOut:
-                ModelState.AddModelError("", text["Login.LockedOut"]);
-                return Page();
-            default:
-                Telemetry.LoginFailures.Add(1);
-                ModelState.AddModelError("", text["Login.Failed"]);
-                return Page();
+            Telemetry.LoginFailures.Add(1);
+            ModelState.AddModelError("", text["Login.Failed", PasswordLogin.FreeFailures, PasswordLogin.LongestDelay.TotalMinutes]);
+            return Page();
         }
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            AuthSetup.Principal(result.User!, CookieAuthenticationDefaults.AuthenticationScheme),
+            new AuthenticationProperties { IsPersistent = true });
+        return LocalRedirect(UiPreferences.SafeReturnUrl(ReturnUrl));
     }
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.RateLimiting;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
@@ -47,6 +45,7 @@ public static class VillagePointsApp
         services.AddScoped<LedgerVerifier>();
         services.AddScoped<VillageStats>();
         services.AddScoped<PasswordLogin>();
+        services.AddScoped<AccountSecurity>();
         services.AddScoped<VillageAccess>();
         services.AddScoped<HouseholdRegistry>();
         services.AddScoped<HouseholdQueries>();
@@ -92,25 +91,7 @@ public static class VillagePointsApp
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (ctx, ct) =>
-            {
-                var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = ctx.HttpContext,
-                    ProblemDetails = { Status = 429, Type = "urn:villagepoints:problem:login.rate-limited", Title = "Too many attempts",
-                        Detail = "Too many login attempts from this address; wait a minute and try again." },
-                });
-            };
-            // Only sign-in attempts count; showing the login form does not.
-            o.AddPolicy(AuthSetup.LoginRateLimit, ctx => HttpMethods.IsGet(ctx.Request.Method) ? RateLimitPartition.GetNoLimiter("form") : RateLimitPartition.GetFixedWindowLimiter(
-                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = ctx.RequestServices.GetRequiredService<IConfiguration>().GetValue("RateLimits:LoginPerMinute", 10),
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
+            o.AddPolicy<string, LoginRateLimitPolicy>(AuthSetup.LoginRateLimit);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddVillagePointsTelemetry(builder.Configuration);
