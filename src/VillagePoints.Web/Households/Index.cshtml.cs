@@ -69,10 +69,9 @@ public sealed class VillageHouseholdsModel(HouseholdQueries households, VillageS
         return links;
     }
 
-    /// <summary>"1 household" and "2 households" are different words in English; Chinese says 户 either way.</summary>
-    public string Counted(string key, params object[] args)
+    /// <summary>"1 household" and "2 households" are different words in English, so a count picks the key's ".One" form when it is one; Chinese says 户 either way.</summary>
+    public string Counted(string key, long count, params object[] args)
     {
-        var count = args.OfType<int>().LastOrDefault();
         var one = text[key + ".One", args];
         return count == 1 && !one.ResourceNotFound ? one.Value : text[key, args].Value;
     }

@@ -56,6 +56,7 @@ public sealed class VillageScopeTests
             var response = await SendAsync(chairOfA, method, Fill(pattern, b.VillageCode));
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {pattern} as A's chair on village B gave {(int)response.StatusCode}: {body}");
+            Assert.Equal("village.not-found", await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound));
             Assert.DoesNotContain("测试户", body, StringComparison.Ordinal);
             checkedCount++;
         }
