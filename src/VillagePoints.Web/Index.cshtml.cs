@@ -4,12 +4,8 @@ using VillagePoints.Web.Accounts;
 
 namespace VillagePoints.Web;
 
-/// <summary>Sends each user where their work is: villagers to their household, staff to the place browser.</summary>
+/// <summary>Sends each user where their work is (see <see cref="VillageAccess.LandingPathAsync"/>).</summary>
 public sealed class IndexModel(VillageAccess access) : PageModel
 {
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
-    {
-        var roles = await access.RolesAsync(User.UserId() ?? Guid.Empty, ct);
-        return VillageAccess.IsStaff(roles) ? LocalRedirect("/places") : LocalRedirect("/my");
-    }
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => LocalRedirect(await access.LandingPathAsync(User, ct));
 }

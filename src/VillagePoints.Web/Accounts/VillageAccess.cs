@@ -11,8 +11,12 @@ public enum VillagePermission
 {
     /// <summary>The village's public facts: name, settings, totals.</summary>
     ReadVillage,
-    /// <summary>Any household's archive and ledger.</summary>
+    /// <summary>Find any household and see its head's name, number, group and balance: the register.</summary>
     ReadHouseholds,
+    /// <summary>Any household's members, address, phones (masked) and ledger lines.</summary>
+    ReadHouseholdRecords,
+    /// <summary>Phone numbers in full, for the village cadres who call on households; everyone else sees them masked.</summary>
+    SeeFullPhones,
     /// <summary>Record awards, deductions and adjustments directly (committee).</summary>
     RecordEntries,
     /// <summary>Correct an entry by reversal (committee).</summary>
@@ -26,7 +30,11 @@ public sealed record VillageGrant(Village Village, IReadOnlySet<VillagePermissio
 {
     public bool Has(VillagePermission p) => Permissions.Contains(p);
 
-    public bool CanReadHousehold(Guid householdId) => Has(VillagePermission.ReadHouseholds) || OwnHouseholds.Contains(householdId);
+    /// <summary>The household's archive and ledger: its members, contacts and every line. A villager has this for their own.</summary>
+    public bool CanReadHousehold(Guid householdId) => Has(VillagePermission.ReadHouseholdRecords) || OwnHouseholds.Contains(householdId);
+
+    /// <summary>The household can be found in the register (name, number, balance), even when its archive stays closed.</summary>
+    public bool CanFindHousehold(Guid householdId) => Has(VillagePermission.ReadHouseholds) || CanReadHousehold(householdId);
 }
 
 /// <summary>
@@ -35,31 +43,88 @@ public sealed record VillageGrant(Village Village, IReadOnlySet<VillagePermissio
 /// </summary>
 public sealed class VillageAccess(VillagePointsDb db)
 {
-    private static readonly VillagePermission[] Oversight = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds];
+    private static readonly VillagePermission[] Oversight =
+        [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds, VillagePermission.ReadHouseholdRecords];
 
+    // The village's own cadres call on households, so they see phones in full.
+    private static readonly VillagePermission[] Cadre = [.. Oversight, VillagePermission.SeeFullPhones];
+
+    /// <summary>
+    /// Each role gets what its work needs. The shop clerk redeems points, so it finds a household and
+    /// sees its balance, not its members, contacts or ledger lines. Oversight (town, district) and the
+    /// administrator, whose work is villages and accounts, see phones masked.
+    /// </summary>
     private static readonly Dictionary<Role, VillagePermission[]> ByRole = new()
     {
         [Role.Villager] = [VillagePermission.ReadVillage],
         [Role.PartnerMerchant] = [VillagePermission.ReadVillage],
-        [Role.GridWorker] = Oversight,
-        [Role.ReviewGroup] = Oversight,
-        [Role.ShopClerk] = Oversight,
-        [Role.CommitteeMember] = [.. Oversight, VillagePermission.RecordEntries, VillagePermission.ReverseEntries],
-        [Role.CommitteeChair] = [.. Oversight, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds],
+        [Role.ShopClerk] = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds],
+        [Role.GridWorker] = Cadre,
+        [Role.ReviewGroup] = Cadre,
+        [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries],
+        [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds],
         [Role.TownViewer] = Oversight,
         [Role.DistrictViewer] = Oversight,
-        [Role.Administrator] = Enum.GetValues<VillagePermission>(),
+        [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],
     };
 
-    public Task<List<RoleAssignment>> RolesAsync(Guid userId, CancellationToken ct = default) =>
-        db.RoleAssignments.AsNoTracking().Where(r => r.UserId == userId).ToListAsync(ct);
+    // Several parts of one request ask (the scope check, the page, the header); the database answers once.
+    private (Guid UserId, List<RoleAssignment> Roles)? rolesRead;
+
+    public async Task<List<RoleAssignment>> RolesAsync(Guid userId, CancellationToken ct = default)
+    {
+        if (rolesRead is { } read && read.UserId == userId)
+            return read.Roles;
+        var roles = await db.RoleAssignments.AsNoTracking().Where(r => r.UserId == userId).ToListAsync(ct);
+        rolesRead = (userId, roles);
+        return roles;
+    }
+
+    /// <summary>Most senior first: the role a person is shown as in the header when they hold several.</summary>
+    public static readonly Role[] Seniority =
+    [
+        Role.Administrator, Role.DistrictViewer, Role.TownViewer, Role.CommitteeChair, Role.CommitteeMember,
+        Role.ReviewGroup, Role.GridWorker, Role.ShopClerk, Role.PartnerMerchant, Role.Villager,
+    ];
+
+    /// <summary>The role to name this person by, or null when they hold none.</summary>
+    public async Task<Role?> MainRoleAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (user.UserId() is not { } userId)
+            return null;
+        var held = (await RolesAsync(userId, ct)).Select(r => r.Role).ToHashSet();
+        return Seniority.Where(held.Contains).Select(r => (Role?)r).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Where this person's work is: a villager's own household; a cadre of one village that village's page;
+    /// anyone over several villages (town, district, administrator, or cadre in more than one) the place browser.
+    /// </summary>
+    public async Task<string> LandingPathAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var roles = await RolesAsync(user.UserId() ?? Guid.Empty, ct);
+        var staff = roles.Where(r => r.Role != Role.Villager).ToList();
+        if (staff.Count == 0)
+            return "/my";
+        if (staff.Any(r => r.Role is Role.Administrator or Role.TownViewer or Role.DistrictViewer))
+            return "/places";
+        var villageIds = staff.Select(r => r.VillageId).Distinct().ToList();
+        if (villageIds is [{ } only])
+        {
+            var code = await db.Villages.AsNoTracking().Where(v => v.Id == only).Select(v => v.Code).SingleOrDefaultAsync(ct);
+            if (code is not null)
+                return $"/villages/{Uri.EscapeDataString(code)}";
+        }
+        return "/places";
+    }
 
     /// <summary>Null when the village does not exist or the user holds nothing there; callers answer 404 either way.</summary>
     public async Task<VillageGrant?> GrantAsync(ClaimsPrincipal user, string villageCode, CancellationToken ct = default)
     {
         if (user.UserId() is not { } userId || string.IsNullOrEmpty(villageCode) || villageCode.Length > 40)
             return null;
-        var village = await db.Villages.AsNoTracking().Include(v => v.Town).SingleOrDefaultAsync(v => v.Code == villageCode, ct);
+        var village = await db.Villages.AsNoTracking().Include(v => v.Town).ThenInclude(t => t!.District)
+            .SingleOrDefaultAsync(v => v.Code == villageCode, ct);
         if (village is null)
             return null;
         var roles = await RolesAsync(userId, ct);

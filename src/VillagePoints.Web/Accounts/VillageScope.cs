@@ -1,11 +1,26 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using VillagePoints.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace VillagePoints.Web.Accounts;
 
-/// <summary>Endpoint metadata: this endpoint lives under a village and needs this permission there.</summary>
-public sealed record VillageScopeMetadata(VillagePermission Permission);
+/// <summary>
+/// Endpoint and page metadata: this lives under a village and needs this permission there. It is an
+/// authorization requirement, so the authorization middleware checks it for API endpoints and pages
+/// alike (see <see cref="VillageScopeHandler"/>); pages under a village route get it by convention.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class VillageScopeAttribute(VillagePermission permission) : Attribute, IAuthorizeData, IAuthorizationRequirementData
+{
+    public VillagePermission Permission { get; } = permission;
+
+    // IAuthorizeData with no policy means the default policy: a signed-in user.
+    public string? Policy { get; set; }
+    public string? Roles { get; set; }
+    public string? AuthenticationSchemes { get; set; }
+
+    public IEnumerable<IAuthorizationRequirement> GetRequirements() => [new VillageScopeRequirement(Permission)];
+}
 
 /// <summary>
 /// Every village endpoint passes through here: the user must hold the permission in the
@@ -15,32 +30,25 @@ public sealed record VillageScopeMetadata(VillagePermission Permission);
 public static class VillageScope
 {
     public const string GrantKey = "vp.village-grant";
+    public const string RouteValue = "villageCode";
 
     public static TBuilder RequireVillage<TBuilder>(this TBuilder builder, VillagePermission permission)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.WithMetadata(new VillageScopeMetadata(permission));
-        builder.RequireAuthorization();
+        builder.WithMetadata(new VillageScopeAttribute(permission));
         builder.AddEndpointFilter(async (ctx, next) =>
         {
             var http = ctx.HttpContext;
-            var code = http.GetRouteValue("villageCode") as string ?? "";
-            var access = http.RequestServices.GetRequiredService<VillageAccess>();
-            var grant = await access.GrantAsync(http.User, code, http.RequestAborted);
-            if (grant is null)
-                throw new DomainException("village.not-found", "No such village, or it is not yours to see.", DomainErrorKind.NotFound);
-            if (!grant.Has(permission))
-                throw new DomainException("access.forbidden", "Your role in this village does not allow this.", DomainErrorKind.Forbidden);
             if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && IsCookieAuthenticated(http))
                 await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
-            http.Items[GrantKey] = grant;
             return await next(ctx);
         });
         return builder;
     }
 
+    /// <summary>The grant the authorization step resolved for this request's village.</summary>
     public static VillageGrant Grant(this HttpContext http) =>
-        http.Items[GrantKey] as VillageGrant ?? throw new InvalidOperationException("Endpoint is missing RequireVillage.");
+        http.Items[GrantKey] as VillageGrant ?? throw new InvalidOperationException("Endpoint is missing its village scope.");
 
     private static bool IsCookieAuthenticated(HttpContext http) =>
         http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme;

@@ -65,6 +65,9 @@ public static class VillagePointsApp
             // zh-CN first: a phone's browser language does not switch the UI, only the user's own choice does.
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
+        // Village scope is an authorization requirement, so API endpoints and pages pass the same gate.
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, VillageScopeHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, VillageScopeResultHandler>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/";
@@ -72,8 +75,12 @@ public static class VillagePointsApp
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
             o.Conventions.AllowAnonymousToPage("/Shared/Preferences");
+            o.Conventions.Add(new VillageScopePageConvention());
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+        // Model-binding messages ("The value '10.5' is not valid") in the user's language; read per request.
+        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().Configure<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>((o, text) =>
+            ModelBindingText.Localize(o.ModelBindingMessageProvider, text));
 
         // Chinese text is sent as text, not as character references; markup characters are still encoded.
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

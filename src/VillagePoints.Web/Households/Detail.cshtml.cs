@@ -137,7 +137,7 @@ public sealed class HouseholdDetailModel(
         CanReverse = grant.Has(VillagePermission.ReverseEntries);
         Village = grant.Village;
         FromRegister = grant.Has(VillagePermission.ReadHouseholds);
-        Household = await households.DetailAsync(household, showPhones: FromRegister, ct);
+        Household = await households.DetailAsync(household, HouseholdDisclosure.For(grant, household.Id), ct);
         var page = await ledger.HistoryAsync(Village.Id, household.Id, household.Number, Before, PageSize, ct);
         History = new LedgerLinesView(page.Entries, $"{VillagePath}/households/{household.Number}", Before, page.NextBefore);
         return null;

@@ -47,7 +47,7 @@ public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, Househ
             return Page();
 
         // Phones stay masked here, as the API shows them to a villager.
-        Household = await households.DetailAsync(household, showPhones: false, ct);
+        Household = await households.DetailAsync(household, new HouseholdDisclosure(Archive: true, FullPhones: false), ct);
         var page = await ledger.HistoryAsync(villageId, household.Id, household.Number, Before, PageSize, ct);
         History = new LedgerLinesView(page.Entries, Path, Before, page.NextBefore);
         HouseholdPath = $"/villages/{Uri.EscapeDataString(Village.Code)}/households/{household.Number}";

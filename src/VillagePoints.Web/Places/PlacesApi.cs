@@ -20,11 +20,7 @@ public static class PlacesApi
     public static async Task<Ok<List<VillageView>>> Visible(HttpContext http, VillageAccess access, CancellationToken ct) =>
         TypedResults.Ok((await access.VisibleVillagesAsync(http.User, ct)).Select(View).ToList());
 
-    public static Ok<VillageView> Get(HttpContext http)
-    {
-        var v = http.Grant().Village;
-        return TypedResults.Ok(new VillageView(v.Code, v.Name, v.Town!.Code, v.Town.Name, "", "", v.Settings));
-    }
+    public static Ok<VillageView> Get(HttpContext http) => TypedResults.Ok(View(http.Grant().Village));
 
     private static VillageView View(Village v) =>
         new(v.Code, v.Name, v.Town!.Code, v.Town.Name, v.Town.District!.Code, v.Town.District.Name, v.Settings);

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +16,7 @@ using VillagePoints.Web.Tests.Infrastructure;
 
 namespace VillagePoints.Web.Tests.Accounts;
 
-/// <summary>Walks the app's own route table, so a new endpoint cannot escape the scope check unnoticed.</summary>
+/// <summary>Walks the app's own route table, API endpoints and pages with every handler, so nothing new can escape the scope check unnoticed.</summary>
 public sealed class VillageScopeTests
 {
     private const string VillagePrefix = "/api/v1/villages/{villageCode}";
@@ -29,7 +32,7 @@ public sealed class VillageScopeTests
         await using var app = await TestApp.StartAsync(provider);
         foreach (var (method, pattern, endpoint) in ApiEndpoints(app))
         {
-            var scoped = endpoint.Metadata.GetMetadata<VillageScopeMetadata>() is not null;
+            var scoped = endpoint.Metadata.GetMetadata<VillageScopeAttribute>() is not null;
             if (pattern.StartsWith(VillagePrefix, StringComparison.Ordinal))
                 Assert.True(scoped, $"{method} {pattern} lives under a village but has no RequireVillage.");
             else
@@ -53,6 +56,7 @@ public sealed class VillageScopeTests
             var response = await SendAsync(chairOfA, method, Fill(pattern, b.VillageCode));
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {pattern} as A's chair on village B gave {(int)response.StatusCode}: {body}");
+            Assert.Equal("village.not-found", await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound));
             Assert.DoesNotContain("测试户", body, StringComparison.Ordinal);
             checkedCount++;
         }
@@ -110,6 +114,143 @@ public sealed class VillageScopeTests
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/api/v1/villages/{other.VillageCode}/households/1")).StatusCode);
         await Problems.AssertProblemAsync(await viewer.PostAsync($"/api/v1/villages/{a.VillageCode}/entries/1/reversal", Json("""{"reason":"x"}""")),
             HttpStatusCode.Forbidden);
+    }
+
+    // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
+    private static readonly string[] UnscopedPages = ["", "login", "logout", "error", "preferences", "my", "places"];
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task EveryPage_UnderAVillage_CarriesTheVillageScope(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var pages = await PageEndpointsAsync(app);
+
+        Assert.True(pages.Count(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal)) >= 2, "Expected the village and household pages.");
+        foreach (var page in pages)
+        {
+            var scope = page.Metadata.GetOrderedMetadata<VillageScopeAttribute>();
+            if (page.Route.Contains("{villageCode}", StringComparison.Ordinal))
+                Assert.True(scope.Count > 0, $"Page {page.Route} lives under a village but carries no village scope.");
+            else
+                Assert.True(scope.Count > 0 || UnscopedPages.Contains(page.Route), $"Page {page.Route} is neither village-scoped nor a known unscoped page.");
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task UserOfVillageA_GetsNotFound_OnEveryPageAndHandlerOfVillageB(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        var b = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        await GrantBaseAsync(app, b);
+        var chairOfA = await app.PageClientAsync(TestApp.In(a, Role.CommitteeChair));
+        var token = await PageClients.FormTokenAsync(chairOfA, $"/villages/{a.VillageCode}");
+        var before = await SnapshotAsync(app, b);
+
+        var checkedCount = 0;
+        foreach (var (method, handler, route) in (await PageEndpointsAsync(app)).SelectMany(p => p.Handlers.Select(h => (h.Method, h.Name, p.Route)))
+                     .Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal)))
+        {
+            var response = await SendPageAsync(chairOfA, method, handler, Fill("/" + route, b.VillageCode), token);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {route} handler '{handler}' as A's chair on village B gave {(int)response.StatusCode}.");
+            Assert.DoesNotContain("测试户", body, StringComparison.Ordinal);
+            checkedCount++;
+        }
+
+        Assert.True(checkedCount >= 4, $"Expected at least 4 page handlers under a village, found {checkedCount}.");
+        Assert.Equal(before, await SnapshotAsync(app, b));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Villager_GetsNotFound_OnEveryHandlerOfAnotherHouseholdsPage(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        await GrantBaseAsync(app, a);
+        var villager = await app.PageClientAsync(TestApp.In(a, Role.Villager, householdNumber: 1));
+        var token = await PageClients.FormTokenAsync(villager, "/my");
+        var before = await SnapshotAsync(app, a);
+
+        Assert.Equal(HttpStatusCode.OK, (await villager.GetAsync($"/villages/{a.VillageCode}/households/1")).StatusCode);
+        var householdPages = (await PageEndpointsAsync(app)).Where(p => p.Route.Contains("{householdNo", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(householdPages);
+        foreach (var (method, handler, route) in householdPages.SelectMany(p => p.Handlers.Select(h => (h.Method, h.Name, p.Route))))
+        {
+            var url = Fill("/" + route, a.VillageCode).Replace("/households/1", "/households/2", StringComparison.Ordinal);
+            var response = await SendPageAsync(villager, method, handler, url, token);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {url} handler '{handler}' as household 1's villager gave {(int)response.StatusCode}.");
+            Assert.DoesNotContain("测试户2", body, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await SnapshotAsync(app, a));
+    }
+
+    public static TheoryData<DatabaseProvider, Role> ViewersWithProviders()
+    {
+        var data = new TheoryData<DatabaseProvider, Role>();
+        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        {
+            data.Add(provider, Role.TownViewer);
+            data.Add(provider, Role.ShopClerk);
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(ViewersWithProviders))]
+    public async Task Viewer_IsRefused_OnEveryPageWriteHandler_AndNothingChanges(DatabaseProvider provider, Role role)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        await GrantBaseAsync(app, a);
+        var assignment = role == Role.TownViewer ? new RoleAssignment { Role = Role.TownViewer, TownId = a.TownId } : TestApp.In(a, role);
+        var viewer = await app.PageClientAsync(assignment);
+        var token = await PageClients.FormTokenAsync(viewer, $"/villages/{a.VillageCode}");
+        var before = await SnapshotAsync(app, a);
+
+        var writes = (await PageEndpointsAsync(app)).Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal))
+            .SelectMany(p => p.Handlers.Where(h => h.Method == "POST").Select(h => (h.Name, p.Route))).ToList();
+        Assert.NotEmpty(writes);
+        foreach (var (handler, route) in writes)
+        {
+            var response = await SendPageAsync(viewer, "POST", handler, Fill("/" + route, a.VillageCode), token);
+            // Refused means the error page: answered in place (403 or 404), or reached by a redirect to it.
+            var refused = response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
+                    && Uri.UnescapeDataString(location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString).StartsWith("/error", StringComparison.Ordinal));
+            Assert.True(refused, $"POST {route} handler '{handler}' as {role} gave {(int)response.StatusCode} {response.Headers.Location}.");
+        }
+        Assert.Equal(before, await SnapshotAsync(app, a));
+    }
+
+    private sealed record PageEndpoint(string Route, EndpointMetadataCollection Metadata, IReadOnlyList<(string Method, string? Name)> Handlers);
+
+    /// <summary>Every Razor page with its full metadata and every handler it declares, named ones included.</summary>
+    private static async Task<List<PageEndpoint>> PageEndpointsAsync(TestApp app)
+    {
+        var services = app.Factory.Services;
+        var loader = services.GetRequiredService<PageLoader>();
+        var pages = services.GetRequiredService<IEnumerable<EndpointDataSource>>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => (e, Descriptor: e.Metadata.GetMetadata<PageActionDescriptor>())).Where(x => x.Descriptor is not null).ToList();
+        var result = new List<PageEndpoint>();
+        foreach (var (endpoint, descriptor) in pages)
+        {
+            var compiled = await loader.LoadAsync(descriptor!, endpoint.Metadata);
+            var handlers = compiled.HandlerMethods.Select(h => (h.HttpMethod.ToUpperInvariant(), h.Name)).Distinct().ToList();
+            result.Add(new PageEndpoint((endpoint.RoutePattern.RawText ?? "").Trim('/'), compiled.Endpoint?.Metadata ?? endpoint.Metadata, handlers));
+        }
+        return result;
+    }
+
+    private const string AnyForm = "FormKey=0123456789abcdef0123456789abcdef&Amount=5&Kind=Award&Reason=清理卫生死角&EntryNumber=1&ReverseReason=录入错误";
+
+    private static Task<HttpResponseMessage> SendPageAsync(HttpClient client, string method, string? handler, string url, string token)
+    {
+        var target = handler is null ? url : $"{url}?handler={Uri.EscapeDataString(handler)}";
+        var request = new HttpRequestMessage(new HttpMethod(method), target);
+        if (method != "GET")
+            request.Content = new StringContent($"{AnyForm}&__RequestVerificationToken={Uri.EscapeDataString(token)}", Encoding.UTF8, "application/x-www-form-urlencoded");
+        return client.SendAsync(request);
     }
 
     private sealed record VillageCodeOnly(string Code);

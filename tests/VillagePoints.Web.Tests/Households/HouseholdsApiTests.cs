@@ -25,12 +25,12 @@ public sealed class HouseholdsApiTests
         var detail = await created.Content.ReadFromJsonAsync<HouseholdDetail>();
         Assert.Equal(100, detail!.Balance);
         Assert.Equal("13800138000", detail.Phone);
-        Assert.Equal(2, detail.Members.Count);
+        Assert.Equal(2, detail.Members!.Count);
 
-        var found = await chair.GetFromJsonAsync<List<HouseholdSummary>>($"/api/v1/villages/{v.VillageCode}/households?q={Uri.EscapeDataString("+86 138 0013 8000")}");
-        Assert.Equal("黄建国", Assert.Single(found!).HeadName);
-        var byMember = await chair.GetFromJsonAsync<List<HouseholdSummary>>($"/api/v1/villages/{v.VillageCode}/households?q={Uri.EscapeDataString("小梅")}");
-        Assert.Single(byMember!);
+        var found = await chair.GetFromJsonAsync<HouseholdSearchPage>($"/api/v1/villages/{v.VillageCode}/households?q={Uri.EscapeDataString("+86 138 0013 8000")}");
+        Assert.Equal("黄建国", Assert.Single(found!.Households).HeadName);
+        var byMember = await chair.GetFromJsonAsync<HouseholdSearchPage>($"/api/v1/villages/{v.VillageCode}/households?q={Uri.EscapeDataString("小梅")}");
+        Assert.Single(byMember!.Households);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

@@ -30,7 +30,7 @@ public sealed class PlacesApiTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task Village_ShowsItsSettings_WithTheDefaultsVillagesStartFrom(DatabaseProvider provider)
+    public async Task Village_ShowsItsTownDistrictAndSettings_WithTheDefaultsVillagesStartFrom(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
@@ -39,6 +39,7 @@ public sealed class PlacesApiTests
         var village = await client.GetFromJsonAsync<VillageView>($"/api/v1/villages/{a.VillageCode}");
 
         Assert.Equal(a.VillageCode, village!.Code);
+        Assert.Equal(("t" + a.VillageCode, "测试镇", "d" + a.VillageCode, "测试区"), (village.TownCode, village.TownName, village.DistrictCode, village.DistrictName));
         var settings = village.Settings;
         Assert.Equal((100, 7, false, true, 20),
             (settings.BasePoints, settings.PublicityWindowDays, settings.AllowSpendBeforeEffective, settings.TwoStepReview, settings.TwoReviewerThreshold));
