@@ -22,6 +22,8 @@ public sealed class HouseholdQueries(VillagePointsDb db)
     /// <summary>Finds households by head or member name, household number, or phone (any common way of typing it).</summary>
     public async Task<List<HouseholdSummary>> SearchAsync(Guid villageId, string? query, int take, CancellationToken ct)
     {
+        // NUL in a query is an error on PostgreSQL and matches nothing on SQLite: refuse it the same way on both.
+        StoredText.Check(query?.Trim(), "The search");
         var q = query?.Normalize(System.Text.NormalizationForm.FormKC).Trim() ?? "";
         if (q.Length > MaxQueryLength)
             q = q[..MaxQueryLength];
