@@ -80,7 +80,13 @@ public static class VillagePointsApp
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // Strict JSON for the API: "amount": "100" is not a number, and {"amount":5,"amount":100000} is not one value.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "VillagePoints API";
