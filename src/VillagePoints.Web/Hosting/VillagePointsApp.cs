@@ -87,12 +87,7 @@ public static class VillagePointsApp
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             o.SerializerOptions.AllowDuplicateProperties = false;
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "VillagePoints API";
-            doc.Info.Description = "智慧积分: households, the points ledger and village oversight. Writes accept an Idempotency-Key header.";
-            return Task.CompletedTask;
-        }));
+        services.AddVillagePointsOpenApi();
 
         services.AddRateLimiter(o =>
         {
@@ -159,8 +154,8 @@ public static class VillagePointsApp
             o.DocumentTitle = "VillagePoints API";
         });
 
-        var api = app.MapGroup("/api/v1").WithTags("v1");
-        api.MapAuthApi();
+        var api = app.MapGroup("/api/v1");
+        api.MapGroup("").WithTags("Accounts").MapAuthApi();
         api.MapPlacesApi();
         var village = api.MapGroup("/villages/{villageCode}");
         village.MapHouseholdsApi();

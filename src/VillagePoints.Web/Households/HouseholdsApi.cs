@@ -15,7 +15,8 @@ public static class HouseholdsApi
     {
         var group = village.MapGroup("/households").WithTags("Households");
         group.MapGet("/", Search).RequireVillage(VillagePermission.ReadHouseholds)
-            .WithSummary("Search households by name, household number or phone.");
+            .WithSummary("Search households by name, household number or phone.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity); // a query with control characters (text.forbidden-characters)
         group.MapGet("/{householdNo:int}", Get).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("A household's archive: members and balance. Villagers see only their own.");
         group.MapPost("/", Register).RequireVillage(VillagePermission.ManageHouseholds)
