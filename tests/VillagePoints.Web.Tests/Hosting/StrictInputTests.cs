@@ -165,6 +165,7 @@ public sealed class StrictInputTests
             Content = Raw("""{"amount":5,"kind":"Award","reason":"清理卫生死角"}"""),
         };
         Assert.Equal(HttpStatusCode.Created, (await chair.SendAsync(accepted)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await chair.GetAsync($"{url}/households/1/ledger?take=1")).StatusCode);
         await using var db = app.NewContext();
         Assert.Equal(5, await db.HouseholdBalances.Where(b => b.VillageId == v.VillageId).Select(b => b.Total).SingleAsync());
     }
