@@ -131,10 +131,13 @@ public sealed class StrictInputTests
         var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
         var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
 
-        var response = await chair.PostAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries",
-            Raw("""{"amount":5,"kind":"Award","reason":"清理卫生死角","amount":100000}"""));
+        var url = $"/api/v1/villages/{v.VillageCode}/households/1/entries";
 
-        Assert.Equal("request.malformed", await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest));
+        var repeated = await chair.PostAsync(url, Raw("""{"amount":5,"kind":"Award","reason":"清理卫生死角","amount":100000}"""));
+        var repeatedInOtherCase = await chair.PostAsync(url, Raw("""{"amount":5,"kind":"Award","reason":"清理卫生死角","Amount":100000}"""));
+
+        Assert.Equal("request.malformed", await Problems.AssertProblemAsync(repeated, HttpStatusCode.BadRequest));
+        Assert.Equal("request.malformed", await Problems.AssertProblemAsync(repeatedInOtherCase, HttpStatusCode.BadRequest));
         await using var db = app.NewContext();
         Assert.False(await db.LedgerEntries.AnyAsync(e => e.VillageId == v.VillageId));
     }
