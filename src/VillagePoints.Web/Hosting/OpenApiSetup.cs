@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using VillagePoints.Web.Accounts;
@@ -176,15 +177,23 @@ public static partial class OpenApiSetup
         // Every error this app answers is a problem document, whoever declared the response.
         foreach (var (key, response) in operation.Responses)
         {
-            if (key.Length == 3 && key[0] is '4' or '5' && response is OpenApiResponse concrete)
+            if (key.Length == 3 && key[0] is '4' or '5' && response is OpenApiResponse concrete
+                && int.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var status))
             {
-                concrete.Description ??= ProblemDescriptions.GetValueOrDefault(int.Parse(key, System.Globalization.CultureInfo.InvariantCulture), "An error.");
+                // ProducesProblem describes a response only by its reason phrase ("Unprocessable Entity").
+                if (string.IsNullOrEmpty(concrete.Description) || concrete.Description == ReasonPhrases.GetReasonPhrase(status))
+                    concrete.Description = ProblemDescriptions.GetValueOrDefault(status, ReasonPhrases.GetReasonPhrase(status));
                 concrete.Content = new Dictionary<string, OpenApiMediaType>
                 {
                     [ProblemContentType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, context.Document) },
                 };
             }
         }
+        // In status order, whichever way they were declared.
+        var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (key, response) in ordered)
+            operation.Responses[key] = response;
     }
 
     private static bool Mentions(Type type, Type wanted) =>
