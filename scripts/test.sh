@@ -108,6 +108,13 @@ if ! dotnet build "$target" -c Release; then
   exit 1
 fi
 
+# The OpenAPI linter (pinned by tools/openapi-lint/package-lock.json) checks the live document in OpenApiTests.
+if ! npm ci --prefix tools/openapi-lint --no-audit --no-fund --loglevel=error; then
+  echo "Installing the OpenAPI linter failed, so no tests ran."
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
 test_rc=0
 dotnet test "$target" -c Release --no-build \
   --logger "console;verbosity=minimal" --logger trx --results-directory "$results" || test_rc=$?

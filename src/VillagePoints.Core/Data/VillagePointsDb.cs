@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
@@ -33,4 +34,39 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VillagePointsDb).Assembly);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RejectForbiddenText();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RejectForbiddenText();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one gate for stored text: nothing is written when any new or changed text value holds a
+    /// character <see cref="StoredText"/> forbids. Unchanged values of a modified row are not judged,
+    /// so a row stored before this rule can still change state. Only our own entities are checked:
+    /// the data-protection key ring stores multi-line XML written by the framework.
+    /// </summary>
+    private void RejectForbiddenText()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified) || entry.Metadata.ClrType.Assembly != typeof(VillagePointsDb).Assembly)
+                continue;
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is string text && (entry.State == EntityState.Added || property.IsModified))
+                    StoredText.Check(text, FieldName(entry, property));
+            }
+        }
+    }
+
+    private static string FieldName(EntityEntry entry, PropertyEntry property) =>
+        $"{entry.Metadata.ClrType.Name}.{property.Metadata.Name}";
 }

@@ -300,6 +300,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new DomainException("entry.reason-required", "Every entry needs a reason.");
         if (reason.Trim().Length > MaxReasonLength)
             throw new DomainException("entry.reason-too-long", $"The reason may be at most {MaxReasonLength} characters.");
+        StoredText.Check(reason.Trim(), "The reason");
     }
 
     private static void ValidateKey(string? key)

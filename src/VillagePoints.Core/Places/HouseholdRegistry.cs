@@ -98,13 +98,12 @@ public sealed class HouseholdRegistry(VillagePointsDb db, LedgerPosting ledger, 
     {
         static string Name(string? s, string field)
         {
-            var t = s?.Normalize(NormalizationForm.FormKC).Trim();
+            // Checked before normalizing, which throws on a lone surrogate; surrounding white space is trimmed, not refused.
+            var t = StoredText.Check(s?.Trim(), field)?.Normalize(NormalizationForm.FormKC).Trim();
             if (string.IsNullOrEmpty(t))
                 throw new DomainException("household.name-required", $"{field} is required.");
             if (t.Length > MaxNameLength)
                 throw new DomainException("household.name-too-long", $"{field} may be at most {MaxNameLength} characters.");
-            if (t.Any(char.IsControl))
-                throw new DomainException("household.name-invalid", $"{field} contains control characters.");
             return t;
         }
 
@@ -117,12 +116,15 @@ public sealed class HouseholdRegistry(VillagePointsDb db, LedgerPosting ledger, 
 
         if (c.Members is null || c.Members.Count > MaxMembers)
             throw new DomainException("household.too-many-members", $"A household has at most {MaxMembers} members.");
+        // A JSON client can send "members": [null]; the type system does not stop it.
+        if (c.Members.Any(m => m is null))
+            throw new DomainException("household.member-missing", "Each member needs a name and a relation; an empty member was sent.");
         if (c.Address?.Length > 120)
             throw new DomainException("household.address-too-long", "The address may be at most 120 characters.");
         return c with
         {
             HeadName = Name(c.HeadName, "The head's name"),
-            Address = string.IsNullOrWhiteSpace(c.Address) ? null : c.Address.Trim(),
+            Address = string.IsNullOrWhiteSpace(c.Address) ? null : StoredText.Check(c.Address.Trim(), "The address"),
             Phone = Phone(c.Phone),
             Members = c.Members.Select(m => new NewMember(Name(m.Name, "A member's name"), Name(m.Relation, "A member's relation"),
                 m.BirthYear is null or (>= 1900 and <= 2100) ? m.BirthYear : throw new DomainException("person.birth-year", "The birth year is not plausible."),

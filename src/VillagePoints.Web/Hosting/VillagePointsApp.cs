@@ -87,13 +87,14 @@ public static class VillagePointsApp
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.Configure<JsonOptions>(o =>
         {
-            doc.Info.Title = "VillagePoints API";
-            doc.Info.Description = "智慧积分: households, the points ledger and village oversight. Writes accept an Idempotency-Key header.";
-            return Task.CompletedTask;
-        }));
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // Strict JSON for the API: "amount": "100" is not a number, and {"amount":5,"amount":100000} is not one value.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        services.AddVillagePointsOpenApi();
 
         services.AddRateLimiter(o =>
         {
@@ -142,8 +143,8 @@ public static class VillagePointsApp
             o.DocumentTitle = "VillagePoints API";
         });
 
-        var api = app.MapGroup("/api/v1").WithTags("v1");
-        api.MapAuthApi();
+        var api = app.MapGroup("/api/v1");
+        api.MapGroup("").WithTags("Accounts").MapAuthApi();
         api.MapPlacesApi();
         var village = api.MapGroup("/villages/{villageCode}");
         village.MapHouseholdsApi();

@@ -62,6 +62,8 @@ public sealed class HouseholdQueries(VillagePointsDb db)
     /// </summary>
     public async Task<HouseholdSearchPage> SearchAsync(Guid villageId, HouseholdSearch search, HouseholdDisclosure disclosure, CancellationToken ct)
     {
+        // NUL in a query is an error on PostgreSQL and matches nothing on SQLite: refuse it the same way on both.
+        StoredText.Check(search.Query?.Trim(), "The search");
         var q = Clean(search.Query);
         var pageSize = Math.Clamp(search.PageSize, 1, MaxPageSize);
         var households = db.Households.AsNoTracking().Where(h => h.VillageId == villageId);

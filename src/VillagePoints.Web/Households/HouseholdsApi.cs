@@ -15,7 +15,8 @@ public static class HouseholdsApi
     {
         var group = village.MapGroup("/households").WithTags("Households");
         group.MapGet("/", Search).RequireVillage(VillagePermission.ReadHouseholds)
-            .WithSummary("Search the household register by name, household number or phone (or its last four digits), optionally within one villager group; paged, with the total count.");
+            .WithSummary("Search the household register by name, household number or phone (or its last four digits), optionally within one villager group; paged, with the total count.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity); // a query with control characters (text.forbidden-characters)
         group.MapGet("/{householdNo:int}", Get).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("A household's archive: members and balance. Villagers see only their own; the shop clerk sees name, number and balance only.");
         group.MapPost("/", Register).RequireVillage(VillagePermission.ManageHouseholds)

@@ -21,6 +21,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
             "404" or "household.not-found" or "village.not-found" or "entry.not-found" => "Error.NotFound",
             "request.malformed" => "request.malformed",
             "request.antiforgery" => "request.antiforgery",
+            "text.forbidden-characters" => "text.forbidden-characters",
             _ => "server.error",
         };
         Message = text[key];
