@@ -132,7 +132,7 @@ public static partial class OpenApiSetup
         if (anonymous)
             operation.Security = [];
 
-        var villageScoped = metadata.OfType<VillageScopeMetadata>().Any();
+        var villageScoped = metadata.OfType<VillageScopeAttribute>().Any();
         var isWrite = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method);
         var hasBody = operation.RequestBody is not null;
         var hasQueryOrHeader = operation.Parameters?.Any(p => p.In is ParameterLocation.Query or ParameterLocation.Header) == true;
