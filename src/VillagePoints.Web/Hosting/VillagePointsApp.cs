@@ -88,6 +88,8 @@ public static class VillagePointsApp
             return Task.CompletedTask;
         }));
 
+        services.AddVillagePointsReverseProxy();
+
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -118,16 +120,17 @@ public static class VillagePointsApp
 
     private static void UsePipeline(WebApplication app)
     {
-        // Language first, so error pages and problem documents speak the user's language too.
+        // First, so everything after sees the client's own address (rate limits) and scheme (Secure cookies, HSTS)
+        // as reported by a known reverse proxy.
+        app.UseForwardedHeaders();
+        // Before the exception handler: every response, error pages and problems included, carries the headers.
+        app.UseMiddleware<SecurityHeaders>();
+        // Language next, so error pages and problem documents speak the user's language too.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
         // The API answers bare error statuses with problem documents; pages show the friendly error page instead.
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
-        app.UseMiddleware<SecurityHeaders>();
-        // Sent only over HTTPS, i.e. when a village deploys behind TLS; plain-HTTP demo runs are unaffected.
-        if (!app.Environment.IsDevelopment())
-            app.UseHsts();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseStaticFiles();
         app.UseRouting();
