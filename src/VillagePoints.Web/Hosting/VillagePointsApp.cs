@@ -90,6 +90,7 @@ public static class VillagePointsApp
         }));
 
         services.AddVillagePointsReverseProxy();
+        services.AddVillagePointsCompression();
 
         services.AddRateLimiter(o =>
         {
@@ -126,6 +127,8 @@ public static class VillagePointsApp
         app.UseForwardedHeaders();
         // Before the exception handler: every response, error pages and problems included, carries the headers.
         app.UseMiddleware<SecurityHeaders>();
+        // Outside the error handling, so problem documents are compressed like any other JSON.
+        app.UseResponseCompression();
         // Language next, so error pages and problem documents speak the user's language too.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
@@ -133,7 +136,7 @@ public static class VillagePointsApp
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
         app.UseMiddleware<RequestSizeLimit>();
-        app.UseStaticFiles();
+        app.UseStaticFiles(StaticDelivery.Files());
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
