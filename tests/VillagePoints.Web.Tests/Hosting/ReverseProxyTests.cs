@@ -58,7 +58,9 @@ public sealed class ReverseProxyTests
     public async Task LoginRateLimit_CountsEachClientBehindTheProxy_NotTheProxy()
     {
         await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
-        await using var production = BehindProxy(app, connectingFrom: Proxy, ("RateLimits:LoginPerMinute", "2"));
+        // Named the way an environment variable would: one value, comma-separated.
+        await using var production = BehindProxy(app, connectingFrom: Proxy,
+            ("ForwardedHeaders:KnownProxies", "192.0.2.1, " + Proxy), ("RateLimits:LoginPerMinute", "2"));
         var client = production.CreateClient();
 
         async Task<HttpStatusCode> AttemptFrom(string address)
@@ -94,12 +96,13 @@ public sealed class ReverseProxyTests
         Assert.Equal("/", json.RootElement.GetProperty("servers")[0].GetProperty("url").GetString());
     }
 
-    /// <summary>The app in Production, trusting <see cref="Proxy"/> only, reached from <paramref name="connectingFrom"/>.</summary>
+    /// <summary>The app in Production, trusting <see cref="Proxy"/> only (unless the settings say otherwise), reached from <paramref name="connectingFrom"/>.</summary>
     private static WebApplicationFactory<Program> BehindProxy(TestApp app, string connectingFrom, params (string Key, string Value)[] settings) =>
         app.Factory.WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Production");
-            b.UseSetting("ForwardedHeaders:KnownProxies:0", Proxy);
+            if (!settings.Any(s => s.Key.StartsWith("ForwardedHeaders:", StringComparison.Ordinal)))
+                b.UseSetting("ForwardedHeaders:KnownProxies:0", Proxy);
             foreach (var (key, value) in settings)
                 b.UseSetting(key, value);
             b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new ConnectionFrom(IPAddress.Parse(connectingFrom))));
