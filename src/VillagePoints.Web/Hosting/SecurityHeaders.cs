@@ -64,7 +64,8 @@ public sealed class RequestSizeLimit(RequestDelegate next)
         }
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
             server.MaxRequestBodySize = MaxBodyBytes;
-        http.Request.Body = new LimitedBody(http.Request.Body, MaxBodyBytes);
+        var body = new LimitedBody(http.Request.Body, MaxBodyBytes);
+        http.Request.Body = body;
         try
         {
             await next(http);
@@ -75,8 +76,12 @@ public sealed class RequestSizeLimit(RequestDelegate next)
             await RefuseAsync(http);
             return;
         }
-        if (http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
+        // Readers that wrap the error answer something else (the form reader's antiforgery check says 400).
+        if ((body.Exceeded || http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge) && !http.Response.HasStarted)
+        {
+            http.Response.Clear();
             await RefuseAsync(http);
+        }
     }
 
     private static async Task RefuseAsync(HttpContext http)
@@ -107,6 +112,8 @@ public sealed class RequestSizeLimit(RequestDelegate next)
     private sealed class LimitedBody(Stream inner, long limit) : Stream
     {
         private long read;
+
+        public bool Exceeded => read > limit;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;

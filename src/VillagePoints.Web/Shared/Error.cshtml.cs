@@ -9,7 +9,8 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
 {
     public string Message { get; private set; } = "";
 
-    public void OnPost(string? code) => OnGet(code);
+    // The code comes from the address only: the failed request's form may be what failed (too large, unreadable).
+    public void OnPost() => OnGet(Request.Query["code"].FirstOrDefault() ?? RouteData.Values["code"] as string);
 
     public void OnGet(string? code)
     {

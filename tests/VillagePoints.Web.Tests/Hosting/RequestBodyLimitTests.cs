@@ -42,6 +42,23 @@ public sealed class RequestBodyLimitTests
     }
 
     [Fact]
+    public async Task AChunkedOversizedForm_OnAPage_IsTheFriendlyTooLargePage()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var visitor = PageVisitor.For(app.Factory);
+        await visitor.GetAsync("/login");
+        var body = new JsonWithHugeName("Phone=13900000001&Password=", "", TenMegabytes);
+        var content = body.Content();
+        content.Headers.ContentType = new("application/x-www-form-urlencoded");
+
+        var response = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/login") { Content = content });
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {response.Headers.Location}");
+        Assert.Contains("提交的内容太大了", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AChunkedBodyWithinTheLimit_IsReadAsUsual()
     {
         await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
