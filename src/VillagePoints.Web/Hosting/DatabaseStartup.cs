@@ -23,8 +23,8 @@ public sealed class DatabaseStartup(
     public const string SeedSetting = "Demo:SeedWhenEmpty";
 
     public const string FirstAdministratorHint =
-        "No account exists yet. Create the first administrator with: VillagePoints.Web create-admin --phone 139xxxxxxxx --name 名字 "
-        + "(with dotnet run: dotnet run --project src/VillagePoints.Web -- create-admin --phone …); it asks for the password.";
+        "No account exists yet. Create the first administrator with: dotnet VillagePoints.Web.dll create-admin --phone 139xxxxxxxx --name 名字 "
+        + "(from the source tree: dotnet run --project src/VillagePoints.Web -- create-admin --phone …); it asks for the password.";
 
     private IReadOnlyList<DemoAccount> demoAccounts = [];
     private bool noAccounts;
