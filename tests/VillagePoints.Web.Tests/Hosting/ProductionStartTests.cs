@@ -96,6 +96,7 @@ public sealed class ProductionStartTests
         var configuration = framework.Parent!;
         var root = configuration.Parent!.Parent!.Parent!.Parent!.FullName;
         var appFolder = Path.Combine(root, "src", "VillagePoints.Web", "bin", configuration.Name, framework.Name);
+        Assert.True(File.Exists(Path.Combine(appFolder, "VillagePoints.Web.dll")), $"The web app is not built in {appFolder}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = appFolder,
