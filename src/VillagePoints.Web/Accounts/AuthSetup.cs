@@ -28,7 +28,7 @@ public static class AuthSetup
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
-                o.AccessDeniedPath = "/error?code=403";
+                o.AccessDeniedPath = "/error/403";
                 o.Cookie.Name = "vp.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
@@ -90,12 +90,16 @@ public static class AuthSetup
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
+    /// <summary>The handler builds an absolute address from the request's Host header, which any client can set; keep only the path.</summary>
+    private static string LocalPart(string redirectUri) =>
+        Uri.TryCreate(redirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : redirectUri;
+
     private static Task ApiOr(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         if (ctx.Request.Path.StartsWithSegments("/api"))
             ctx.Response.StatusCode = status;
         else
-            ctx.Response.Redirect(ctx.RedirectUri);
+            ctx.Response.Redirect(LocalPart(ctx.RedirectUri));
         return Task.CompletedTask;
     }
 }

@@ -18,12 +18,12 @@ namespace VillagePoints.Web.Cli;
 /// </summary>
 public static class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "verify", "stats", "checkpoint", "checkpoints", "signing-key", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-admin", "verify", "stats", "checkpoint", "checkpoints", "signing-key", "--help", "-h", "-?"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
     public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? configuration = null,
-        TextWriter? output = null, TextWriter? error = null)
+        TextWriter? output = null, TextWriter? error = null, TextReader? input = null)
     {
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
@@ -240,7 +240,9 @@ public static class CliVerbs
             return 0;
         }));
 
-        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, verify, stats, checkpoint, checkpointsList, signingKey };
+        var createAdmin = CreateAdminVerb.Create(WithDb, input, stdout, stderr);
+
+        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey };
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -76,6 +76,7 @@ public static class VillagePointsApp
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
             o.Conventions.AllowAnonymousToPage("/Shared/Preferences");
             o.Conventions.Add(new VillageScopePageConvention());
+            o.Conventions.ConfigureFilter(new UnhandledPageMethod());
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         // Model-binding messages ("The value '10.5' is not valid") in the user's language; read per request.
@@ -96,6 +97,9 @@ public static class VillagePointsApp
         });
         services.AddVillagePointsOpenApi();
 
+        services.AddVillagePointsReverseProxy();
+        services.AddVillagePointsCompression();
+
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -108,18 +112,21 @@ public static class VillagePointsApp
 
     private static void UsePipeline(WebApplication app)
     {
-        // Language first, so error pages and problem documents speak the user's language too.
+        // First, so everything after sees the client's own address (rate limits) and scheme (Secure cookies, HSTS)
+        // as reported by a known reverse proxy.
+        app.UseForwardedHeaders();
+        // Before the exception handler: every response, error pages and problems included, carries the headers.
+        app.UseMiddleware<SecurityHeaders>();
+        // Outside the error handling, so problem documents are compressed like any other JSON.
+        app.UseResponseCompression();
+        // Language next, so error pages and problem documents speak the user's language too.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
         // The API answers bare error statuses with problem documents; pages show the friendly error page instead.
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
-        app.UseMiddleware<SecurityHeaders>();
-        // Sent only over HTTPS, i.e. when a village deploys behind TLS; plain-HTTP demo runs are unaffected.
-        if (!app.Environment.IsDevelopment())
-            app.UseHsts();
         app.UseMiddleware<RequestSizeLimit>();
-        app.UseStaticFiles();
+        app.UseStaticFiles(StaticDelivery.Files());
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -49,6 +49,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Sqlite"] = database.ConnectionString,
+                // The journeys sign in as the demo accounts; outside Development the demo is seeded only when asked.
+                ["Demo:SeedWhenEmpty"] = "true",
                 // Every test signs in afresh from one address.
                 ["RateLimits:LoginPerMinute"] = "1000",
                 ["Logging:LogLevel:Default"] = "Warning",

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,12 +22,19 @@ public sealed class LoggingTests
         var user = await app.CreateUserAsync("何委员", TestApp.In(v, Role.CommitteeChair));
         var client = factory.CreateClient();
 
-        await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = "Wrong-Secret-1" });
+        var failed = await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = "Wrong-Secret-1" });
         var login = await client.PostAsJsonAsync("/api/v1/auth/token", new { phone = user.Phone, password = TestApp.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var token = (await login.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["accessToken"].ToString()!;
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        await client.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households", new { groupNumber = 1, headName = "罗大妈", phone = "13512345678", members = Array.Empty<object>() });
-        await client.GetAsync($"/api/v1/villages/{v.VillageCode}/households?q=13512345678");
+        var registered = await client.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households", new { groupNumber = 1, headName = "罗大妈", phone = "13512345678", members = Array.Empty<object>() });
+        var found = await client.GetAsync($"/api/v1/villages/{v.VillageCode}/households?q=13512345678");
+
+        // The requests must have done their work (a refused request logs little), or the check below proves nothing.
+        Assert.True(registered.IsSuccessStatusCode, $"registration answered {(int)registered.StatusCode}: {await registered.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.Contains("罗大妈", await found.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         Assert.NotEmpty(captured.Messages);
         foreach (var secret in new[] { user.Phone, "13512345678", "Wrong-Secret-1", TestApp.Password, token[..20] })
