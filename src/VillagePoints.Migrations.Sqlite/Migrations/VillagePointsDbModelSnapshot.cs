@@ -139,7 +139,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<int>("StatusCode")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId", "Key");
+                    b.HasKey("VillageId", "Key")
+                        .HasName("PK_IdempotentRequests");
 
                     b.ToTable("IdempotentRequests");
                 });
@@ -167,7 +168,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<long>("Total")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId", "HouseholdId");
+                    b.HasKey("VillageId", "HouseholdId")
+                        .HasName("PK_HouseholdBalances");
 
                     b.HasIndex("VillageId", "Earned");
 
@@ -260,10 +262,12 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_Number");
 
                     b.HasIndex("VillageId", "ReversesEntryId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_ReversesEntryId");
 
                     b.HasIndex("VillageId", "HouseholdId", "Number");
 
@@ -284,7 +288,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId");
+                    b.HasKey("VillageId")
+                        .HasName("PK_VillageLedgerHeads");
 
                     b.ToTable("VillageLedgerHeads");
                 });
@@ -350,7 +355,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasIndex("VillageId", "HeadName");
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Households_VillageId_Number");
 
                     b.HasIndex("VillageId", "Phone");
 
@@ -439,6 +445,9 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartedOn")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TownId")
