@@ -88,7 +88,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         {
             if (OccurredOnOf(c, now) < village.StartedOn)
                 throw new DomainException("entry.occurred-on-too-early",
-                    $"The date a change happened cannot be before the village's points archive started ({village.StartedOn:yyyy-MM-dd}).");
+                    $"The date a change happened cannot be before the village's points archive started ({Iso(village.StartedOn)}).");
             // Once monthly notices exist, this is where a date inside a month whose notice has closed is
             // refused ("entry.occurred-on-closed-month"): that month's totals were published and verified.
         }
@@ -375,8 +375,10 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         // A deed cannot happen after today in the village's calendar, nor after the moment it was recorded.
         var latest = c.RecordedAt is { } recorded && BusinessCalendar.DateOf(recorded) < today ? BusinessCalendar.DateOf(recorded) : today;
         if (c.OccurredOn > latest)
-            throw new DomainException("entry.occurred-on-future", $"The date a change happened cannot be later than {latest:yyyy-MM-dd}.");
+            throw new DomainException("entry.occurred-on-future", $"The date a change happened cannot be later than {Iso(latest)}.");
     }
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void ValidateReason(string? reason)
     {
