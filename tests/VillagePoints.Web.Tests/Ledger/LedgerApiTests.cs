@@ -210,4 +210,21 @@ public sealed class LedgerApiTests
 
         Assert.Equal("entry.reverse-base-grant", await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict));
     }
+
+    [Theory]
+    [InlineData("", "发生日期不能晚于今天。")]
+    [InlineData("?culture=en-US&ui-culture=en-US", "The date it happened cannot be later than today.")]
+    public async Task Record_WithAFutureDate_SaysWhyInTheUsersLanguage(string culture, string detail)
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+
+        var response = await chair.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries{culture}",
+            new { amount = 5, kind = "Award", reason = "打扫村道", occurredOn = "9999-12-31" });
+
+        Assert.Equal("entry.occurred-on-future", await Problems.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity));
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, json.RootElement.GetProperty("detail").GetString());
+    }
 }
