@@ -18,6 +18,8 @@ public sealed record ArrangedVillage(
 /// </summary>
 public static class VillageBuilder
 {
+    public static readonly DateOnly VillageStartedOn = new(2020, 1, 1);
+
     public static async Task<ArrangedVillage> ArrangeAsync(TestDatabase database, int households = 3, CancellationToken ct = default)
     {
         await using var db = database.NewContext();
@@ -32,7 +34,8 @@ public static class VillageBuilder
 
         var district = new District { Id = Ids.New(), Code = "d" + code, Name = "测试区" };
         var town = new Town { Id = Ids.New(), DistrictId = district.Id, Code = "t" + code, Name = "测试镇" };
-        var village = new Village { Id = Ids.New(), TownId = town.Id, Code = code, Name = "测试村" };
+        // Started well in the past, so a test may record deeds of earlier days.
+        var village = new Village { Id = Ids.New(), TownId = town.Id, Code = code, Name = "测试村", StartedOn = VillageStartedOn };
         var group = new VillagerGroup { VillageId = village.Id, Id = Ids.New(), Number = 1, Name = "第一村民小组" };
         var homes = Enumerable.Range(1, households)
             .Select(n => new Household

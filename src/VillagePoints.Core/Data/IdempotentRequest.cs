@@ -6,7 +6,9 @@ namespace VillagePoints.Core.Data;
 /// <summary>
 /// The first answer to a state-changing request, kept under its Idempotency-Key so that a
 /// retry (after a dropped connection, say) gets the same answer instead of a second write.
-/// Written in the same transaction as the change it records.
+/// Written in the same transaction as the change it records, through <see cref="Idempotency"/>.
+/// The one store for every write (ledger postings and reversals, registrations, and later claims
+/// and checkouts), so a key means one thing per village whatever it was used for.
 /// </summary>
 public sealed class IdempotentRequest
 {
@@ -23,8 +25,8 @@ internal sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<IdempotentRequest> b)
     {
-        b.HasKey(x => new { x.VillageId, x.Key });
-        b.Property(x => x.Key).HasMaxLength(100);
+        b.HasKey(x => new { x.VillageId, x.Key }).HasName(ConstraintNames.IdempotencyKey);
+        b.Property(x => x.Key).HasMaxLength(Idempotency.MaxKeyLength);
         b.Property(x => x.Operation).HasMaxLength(60);
         b.Property(x => x.RequestHash).HasMaxLength(64);
     }

@@ -80,8 +80,8 @@ public static class DemoVillage
 
         var district = new District { Id = ids.New(founded), Code = DistrictCode, Name = "电白区" };
         var town = new Town { Id = ids.New(founded), DistrictId = district.Id, Code = TownCode, Name = "沙琅镇" };
-        var shuixin = new Village { Id = ids.New(founded), TownId = town.Id, Code = VillageCode, Name = population.Shuixin.Name };
-        var gaocun = new Village { Id = ids.New(founded), TownId = town.Id, Code = GaocunCode, Name = population.Gaocun.Name };
+        var shuixin = new Village { Id = ids.New(founded), TownId = town.Id, Code = VillageCode, Name = population.Shuixin.Name, StartedOn = shuixinOpening };
+        var gaocun = new Village { Id = ids.New(founded), TownId = town.Id, Code = GaocunCode, Name = population.Gaocun.Name, StartedOn = gaocunOpening };
         var shuixinRows = Rows(population.Shuixin, shuixin.Id, founded, ids);
         var gaocunRows = Rows(population.Gaocun, gaocun.Id, LocalMorning(gaocunOpening), ids);
 

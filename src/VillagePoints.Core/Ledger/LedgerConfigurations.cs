@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VillagePoints.Core.Data;
 using VillagePoints.Core.Places;
 
 namespace VillagePoints.Core.Ledger;
@@ -9,17 +10,18 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
     public void Configure(EntityTypeBuilder<LedgerEntry> b)
     {
         b.HasKey(x => new { x.VillageId, x.Id });
-        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique();
+        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique().HasDatabaseName(ConstraintNames.EntryNumber);
         b.HasIndex(x => new { x.VillageId, x.HouseholdId, x.Number });
+        // Entries recorded before idempotency moved to IdempotentRequests carry their key here (their hash covers it).
         b.HasIndex(x => new { x.VillageId, x.IdempotencyKey }).IsUnique();
         // An entry can be reversed once: the database refuses a second reversal.
-        b.HasIndex(x => new { x.VillageId, x.ReversesEntryId }).IsUnique();
+        b.HasIndex(x => new { x.VillageId, x.ReversesEntryId }).IsUnique().HasDatabaseName(ConstraintNames.EntryReversal);
         b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Reason).HasMaxLength(LedgerPosting.MaxReasonLength);
         b.Property(x => x.SourceKind).HasMaxLength(40);
         b.Property(x => x.SourceRef).HasMaxLength(100);
-        b.Property(x => x.IdempotencyKey).HasMaxLength(LedgerPosting.MaxIdempotencyKeyLength);
+        b.Property(x => x.IdempotencyKey).HasMaxLength(Idempotency.MaxKeyLength);
         b.Property(x => x.RequestHash).HasMaxLength(64);
         b.Property(x => x.PreviousHash).HasMaxLength(64);
         b.Property(x => x.Hash).HasMaxLength(64);
@@ -33,7 +35,7 @@ internal sealed class HouseholdBalanceConfiguration : IEntityTypeConfiguration<H
 {
     public void Configure(EntityTypeBuilder<HouseholdBalance> b)
     {
-        b.HasKey(x => new { x.VillageId, x.HouseholdId });
+        b.HasKey(x => new { x.VillageId, x.HouseholdId }).HasName(ConstraintNames.HouseholdBalance);
         b.HasIndex(x => new { x.VillageId, x.Earned });
         b.HasOne<Household>().WithOne().HasForeignKey<HouseholdBalance>(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
     }
@@ -43,7 +45,7 @@ internal sealed class VillageLedgerHeadConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<VillageLedgerHead> b)
     {
-        b.HasKey(x => x.VillageId);
+        b.HasKey(x => x.VillageId).HasName(ConstraintNames.ChainHead);
         b.Property(x => x.LastNumber).IsConcurrencyToken();
         b.Property(x => x.LastHash).HasMaxLength(64);
         b.HasOne<Village>().WithOne().HasForeignKey<VillageLedgerHead>(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);

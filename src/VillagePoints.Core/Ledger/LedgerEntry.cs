@@ -62,6 +62,11 @@ public sealed class LedgerEntry
     /// <summary>The business date (Asia/Shanghai) the deed or change happened on.</summary>
     public DateOnly OccurredOn { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary>
+    /// Set only on entries recorded before keys moved to <see cref="Data.IdempotentRequest"/> (the one store
+    /// for every write); kept because those entries' hashes cover it. New entries leave both empty.
+    /// </summary>
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }
     public required string PreviousHash { get; set; }

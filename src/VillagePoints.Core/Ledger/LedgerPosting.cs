@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 
@@ -29,13 +26,16 @@ public sealed record ReverseEntry(Guid VillageId, long EntryNumber, string Reaso
 
 /// <summary>
 /// The only way points change. Appends entries to a village's hash chain and updates
-/// balances in the same transaction. Idempotent by key; safe under concurrency.
+/// balances in the same transaction. Idempotent by key (through <see cref="Idempotency"/>);
+/// safe under concurrency: every append holds the village's chain-head lock.
 /// </summary>
 public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
 {
     public const int MaxReasonLength = 200;
     public const int MaxAmount = 100_000;
-    public const int MaxIdempotencyKeyLength = 100;
+    public const int MaxIdempotencyKeyLength = Idempotency.MaxKeyLength;
+    public const string PostOperation = "ledger.post";
+    public const string ReverseOperation = "ledger.reverse";
 
     public async Task<LedgerEntry> PostAsync(PostEntry command, CancellationToken ct = default)
     {
@@ -46,14 +46,10 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
     /// <summary>Appends all entries or none.</summary>
     public async Task<IReadOnlyList<LedgerEntry>> PostBatchAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct = default)
     {
-        foreach (var c in commands)
-            Validate(c, villageId);
-        var keys = commands.Where(c => c.IdempotencyKey is not null).Select(c => c.IdempotencyKey!).ToList();
-        if (keys.Count != keys.Distinct(StringComparer.Ordinal).Count())
-            throw new DomainException("idempotency.duplicate-key", "Each entry of a batch needs its own Idempotency-Key.");
-
+        ValidateBatch(villageId, commands);
         return await WriteRetry.RunAsync(db, async token =>
         {
+            // A retry of a finished request is answered without waiting for the lock.
             var replayed = await FindReplaysAsync(villageId, commands, token);
             if (replayed is not null)
                 return replayed;
@@ -69,15 +65,34 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
     /// <summary>
     /// Appends inside the caller's open transaction, for use cases that write more than entries
     /// (registering a household with its base grant, a checkout). The caller saves and commits,
-    /// and retries the whole use case through <see cref="WriteRetry"/>.
+    /// and retries the whole use case through <see cref="WriteRetry"/>. Keyed commands that were
+    /// recorded before (a request that waited on the lock behind its own double tap) return the
+    /// entries recorded then and append nothing.
     /// </summary>
     public async Task<IReadOnlyList<LedgerEntry>> AppendAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("AppendAsync needs an open transaction.");
-        foreach (var c in commands)
-            Validate(c, villageId);
+        ValidateBatch(villageId, commands);
         var head = await LockHeadAsync(villageId, ct);
+        var replayed = await FindReplaysAsync(villageId, commands, ct);
+        if (replayed is not null)
+            return replayed;
+
+        var village = await db.Villages.AsNoTracking().Where(v => v.Id == villageId)
+                .Select(v => new { v.StartedOn, v.Settings.AllowSpendBeforeEffective })
+                .SingleOrDefaultAsync(ct)
+            ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
+        var now = time.GetUtcNow();
+        foreach (var c in commands)
+        {
+            if (OccurredOnOf(c, now) < village.StartedOn)
+                throw new DomainException("entry.occurred-on-too-early",
+                    $"The date a change happened cannot be before the village's points archive started ({Iso(village.StartedOn)}).");
+            // Once monthly notices exist, this is where a date inside a month whose notice has closed is
+            // refused ("entry.occurred-on-closed-month"): that month's totals were published and verified.
+        }
+
         var householdIds = commands.Select(c => c.HouseholdId).Distinct().ToList();
         var known = await db.Households.Where(h => h.VillageId == villageId && householdIds.Contains(h.Id))
             .Select(h => h.Id).ToListAsync(ct);
@@ -89,67 +104,104 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         foreach (var c in commands)
         {
             var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
-                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.IdempotencyKey, RequestHash(c), c.RuleId, c.RuleVersion, c.RecordedAt, c.Id);
-            Apply(balances[c.HouseholdId], entry);
+                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.RuleId, c.RuleVersion, c.RecordedAt, c.Id);
+            var balance = balances[c.HouseholdId];
+            Apply(balance, entry);
+            // Under the chain-head lock, so parallel redemptions see each other's effect. Deductions may
+            // still take a balance below zero: a household cannot refuse a penalty.
+            if (c.Kind == EntryKind.Redemption && Spendable(balance, village.AllowSpendBeforeEffective) < 0)
+                throw new DomainException("balance.insufficient", "The household does not have enough spendable points for this redemption.",
+                    DomainErrorKind.Conflict);
             appended.Add(entry);
+            Idempotency.Remember(db, villageId, c.IdempotencyKey, PostOperation, RequestHash(c), entry.Id, now);
         }
         db.LedgerEntries.AddRange(appended);
         return appended;
     }
 
     /// <summary>
+    /// Takes the village's chain-head lock in the caller's open transaction, for use cases that must look
+    /// again (an idempotency key, the next household number) once no other writer of the village can move.
+    /// </summary>
+    public async Task LockAsync(Guid villageId, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("LockAsync needs an open transaction.");
+        await LockHeadAsync(villageId, ct);
+    }
+
+    /// <summary>
     /// The only correction: a new entry of the opposite amount that points at the original.
-    /// An entry can be reversed once, and a reversal cannot itself be reversed.
+    /// An entry can be reversed once, and a reversal cannot itself be reversed. A reversal has its
+    /// target's state and follows it (see <see cref="MakeEffectiveAsync"/>), so reversed points are
+    /// never spendable. A base grant cannot be reversed: opening the archive is not a finding that
+    /// can be wrong; a wrong opening balance is corrected with an adjustment that says why.
     /// </summary>
     public async Task<LedgerEntry> ReverseAsync(ReverseEntry command, CancellationToken ct = default)
     {
         ValidateReason(command.Reason);
-        ValidateKey(command.IdempotencyKey);
-        var requestHash = Sha256(string.Join('\u001f', "reverse", command.VillageId, command.EntryNumber, command.Reason.Trim(), command.ActorId));
+        Idempotency.ValidateKey(command.IdempotencyKey);
+        var requestHash = Idempotency.Fingerprint(ReverseOperation)
+            .Add(command.VillageId).Add(command.EntryNumber).Add(command.Reason.Trim()).Add(command.ActorId).Hash();
 
         return await WriteRetry.RunAsync(db, async token =>
         {
-            if (command.IdempotencyKey is not null)
-            {
-                var existing = await FindByKeyAsync(command.VillageId, command.IdempotencyKey, token);
-                if (existing is not null)
-                    return existing.RequestHash == requestHash ? existing : throw IdempotencyConflict();
-            }
+            if (await ReplayedAsync(command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, token) is { } earlier)
+                return earlier;
 
             await using var tx = await db.Database.BeginTransactionAsync(token);
             var head = await LockHeadAsync(command.VillageId, token);
+            // A double tap that waited here behind its twin gets the twin's reversal, not "already reversed".
+            if (await ReplayedAsync(command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, token) is { } twin)
+                return twin;
             var target = await db.LedgerEntries.AsNoTracking()
                 .SingleOrDefaultAsync(e => e.VillageId == command.VillageId && e.Number == command.EntryNumber, token)
                 ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
             if (target.Kind == EntryKind.Reversal)
                 throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
+            if (target.Kind == EntryKind.BaseGrant)
+                throw new DomainException("entry.reverse-base-grant",
+                    "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
             if (await db.LedgerEntries.AnyAsync(e => e.VillageId == command.VillageId && e.ReversesEntryId == target.Id, token))
                 throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
 
             var balances = await LoadBalancesAsync(command.VillageId, [target.HouseholdId], token);
             var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),
                 SourceKinds.Committee, $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
-                command.IdempotencyKey, requestHash, target.RuleId, target.RuleVersion, null, null);
+                target.RuleId, target.RuleVersion, null, null);
             Apply(balances[target.HouseholdId], entry, target.Kind);
             db.LedgerEntries.Add(entry);
+            Idempotency.Remember(db, command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, entry.Id, time.GetUtcNow());
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
             return entry;
         }, ct);
     }
 
-    /// <summary>Moves a household's publicised entries to effective, e.g. when a notice closes.</summary>
+    /// <summary>
+    /// Moves publicised entries to effective, e.g. when a notice closes. A reversal moves with the entry it
+    /// reverses, and never on its own: an entry and its reversal always share a state, so the reversed points
+    /// cancel in the effective figure as they do in the publicised one.
+    /// </summary>
+    /// <returns>How many entries moved, reversals that followed their targets included.</returns>
     public async Task<int> MakeEffectiveAsync(Guid villageId, IReadOnlyCollection<long> entryNumbers, CancellationToken ct = default)
     {
         return await WriteRetry.RunAsync(db, async token =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(token);
             await LockHeadAsync(villageId, token);
-            var entries = await db.LedgerEntries
-                .Where(e => e.VillageId == villageId && entryNumbers.Contains(e.Number) && e.State == EntryState.Publicised)
+            var targets = await db.LedgerEntries
+                .Where(e => e.VillageId == villageId && entryNumbers.Contains(e.Number) && e.State == EntryState.Publicised
+                            && e.Kind != EntryKind.Reversal)
                 .ToListAsync(token);
-            var balances = await LoadBalancesAsync(villageId, entries.Select(e => e.HouseholdId).Distinct().ToList(), token);
-            foreach (var e in entries)
+            var targetIds = targets.Select(e => e.Id).ToList();
+            var followers = await db.LedgerEntries
+                .Where(e => e.VillageId == villageId && e.ReversesEntryId != null && targetIds.Contains(e.ReversesEntryId.Value)
+                            && e.State == EntryState.Publicised)
+                .ToListAsync(token);
+            var moved = targets.Concat(followers).ToList();
+            var balances = await LoadBalancesAsync(villageId, moved.Select(e => e.HouseholdId).Distinct().ToList(), token);
+            foreach (var e in moved)
             {
                 e.State = EntryState.Effective;
                 balances[e.HouseholdId].Publicised -= e.Amount;
@@ -157,53 +209,66 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             }
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
-            return entries.Count;
+            return moved.Count;
         }, ct);
     }
 
-    public static string RequestHash(PostEntry c) => Sha256(string.Join('\u001f',
-        "post", c.VillageId, c.HouseholdId, c.Amount, c.Kind, c.Reason.Trim(), c.SourceKind, c.SourceRef,
-        c.SubmittedBy, c.ApprovedBy, c.OccurredOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.State, c.RuleId, c.RuleVersion));
+    /// <summary>
+    /// What a household may redeem now. Publicised awards count only where the village lets points be spent
+    /// before they take effect; publicised deductions always count, so a pending penalty cannot be spent away.
+    /// </summary>
+    public static long Spendable(HouseholdBalance balance, bool allowSpendBeforeEffective) =>
+        balance.Effective + (allowSpendBeforeEffective ? balance.Publicised : Math.Min(0, balance.Publicised));
 
-    private static DomainException IdempotencyConflict() =>
-        new("idempotency.conflict", "This Idempotency-Key was already used for a different request.", DomainErrorKind.Conflict);
+    /// <summary>The canonical fingerprint of a post, so a retry with the same key is recognised as the same request.</summary>
+    public static string RequestHash(PostEntry c) => Idempotency.Fingerprint(PostOperation)
+        .Add(c.VillageId).Add(c.HouseholdId).Add(c.Amount).Add(c.Kind).Add(c.Reason.Trim()).Add(c.SourceKind).Add(c.SourceRef)
+        .Add(c.SubmittedBy).Add(c.ApprovedBy).Add(c.OccurredOn).Add(c.State).Add(c.RuleId).Add(c.RuleVersion)
+        .Hash();
 
     private async Task<IReadOnlyList<LedgerEntry>?> FindReplaysAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct)
     {
         var keys = commands.Where(c => c.IdempotencyKey is not null).Select(c => c.IdempotencyKey!).ToList();
-        if (keys.Count == 0)
+        var earlier = await Idempotency.FindAsync(db, villageId, keys, ct);
+        if (earlier.Count == 0)
             return null;
-        var existing = await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.VillageId == villageId && e.IdempotencyKey != null && keys.Contains(e.IdempotencyKey))
-            .ToDictionaryAsync(e => e.IdempotencyKey!, ct);
-        if (existing.Count == 0)
-            return null;
-        var result = new List<LedgerEntry>(commands.Count);
+        var ids = new List<Guid>(commands.Count);
         foreach (var c in commands)
         {
-            if (c.IdempotencyKey is null || !existing.TryGetValue(c.IdempotencyKey, out var e))
+            if (c.IdempotencyKey is null || !earlier.TryGetValue(c.IdempotencyKey, out var request))
                 throw new DomainException("idempotency.partial", "Part of this batch was already recorded with other keys.", DomainErrorKind.Conflict);
-            if (e.RequestHash != RequestHash(c))
-                throw IdempotencyConflict();
-            result.Add(e);
+            ids.Add(Idempotency.Answer<Guid>(request, PostOperation, RequestHash(c)));
         }
-        return result;
+        var entries = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.VillageId == villageId && ids.Contains(e.Id))
+            .ToDictionaryAsync(e => e.Id, ct);
+        return ids.Select(id => entries[id]).ToList();
     }
 
-    private Task<LedgerEntry?> FindByKeyAsync(Guid villageId, string key, CancellationToken ct) =>
-        db.LedgerEntries.AsNoTracking().SingleOrDefaultAsync(e => e.VillageId == villageId && e.IdempotencyKey == key, ct);
+    private async Task<LedgerEntry?> ReplayedAsync(Guid villageId, string? key, string operation, string requestHash, CancellationToken ct)
+    {
+        var id = await Idempotency.ReplayAsync<Guid?>(db, villageId, key, operation, requestHash, ct);
+        return id is null
+            ? null
+            : await db.LedgerEntries.AsNoTracking().SingleAsync(e => e.VillageId == villageId && e.Id == id, ct);
+    }
 
     private async Task<VillageLedgerHead> LockHeadAsync(Guid villageId, CancellationToken ct)
     {
+        // A use case that locked first (registration) and then appends finds the head it already holds.
+        if (db.VillageLedgerHeads.Local.FirstOrDefault(h => h.VillageId == villageId) is { } held)
+            return held;
         if (db.Database.IsNpgsql())
         {
             // Serialize appends per village at the database, not in process: several nodes may run.
             await db.Database.ExecuteSqlAsync(
                 $"SELECT 1 FROM \"VillageLedgerHeads\" WHERE \"VillageId\" = {villageId} FOR UPDATE", ct);
         }
+        // SQLite's transactions begin IMMEDIATE, holding the database's write lock already.
         var head = await db.VillageLedgerHeads.SingleOrDefaultAsync(h => h.VillageId == villageId, ct);
         if (head is null)
         {
+            // The first append of a village: a parallel first append fails on the head's key and is retried.
             head = new VillageLedgerHead { VillageId = villageId, LastNumber = 0, LastHash = LedgerHash.Genesis };
             db.VillageLedgerHeads.Add(head);
         }
@@ -226,7 +291,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
 
     private LedgerEntry NewEntry(VillageLedgerHead head, Guid householdId, int amount, EntryKind kind, EntryState state, string reason,
         string sourceKind, string? sourceRef, Guid? submittedBy, Guid? approvedBy, Guid? reverses, DateOnly? occurredOn,
-        string? key, string requestHash, Guid? ruleId, int? ruleVersion, DateTimeOffset? recordedAt, Guid? id)
+        Guid? ruleId, int? ruleVersion, DateTimeOffset? recordedAt, Guid? id)
     {
         var now = BusinessCalendar.Truncate(recordedAt ?? time.GetUtcNow());
         var entry = new LedgerEntry
@@ -249,8 +314,9 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             ReversesEntryId = reverses,
             OccurredOn = occurredOn ?? BusinessCalendar.DateOf(now),
             RecordedAt = now,
-            IdempotencyKey = key,
-            RequestHash = requestHash,
+            // The key and the request's fingerprint live in IdempotentRequests now; these stay empty.
+            IdempotencyKey = null,
+            RequestHash = null,
             PreviousHash = head.LastHash,
             Hash = "",
         };
@@ -273,12 +339,26 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         balance.EntryCount++;
     }
 
-    private static void Validate(PostEntry c, Guid villageId)
+    private void ValidateBatch(Guid villageId, IReadOnlyList<PostEntry> commands)
+    {
+        var today = BusinessCalendar.Today(time);
+        foreach (var c in commands)
+            Validate(c, villageId, today);
+        var keys = commands.Where(c => c.IdempotencyKey is not null).Select(c => c.IdempotencyKey!).ToList();
+        if (keys.Count != keys.Distinct(StringComparer.Ordinal).Count())
+            throw new DomainException("idempotency.duplicate-key", "Each entry of a batch needs its own Idempotency-Key.");
+    }
+
+    /// <summary>The business date an entry will carry: the one given, or the day it is recorded.</summary>
+    private static DateOnly OccurredOnOf(PostEntry c, DateTimeOffset now) =>
+        c.OccurredOn ?? BusinessCalendar.DateOf(BusinessCalendar.Truncate(c.RecordedAt ?? now));
+
+    private static void Validate(PostEntry c, Guid villageId, DateOnly today)
     {
         if (c.VillageId != villageId)
             throw new DomainException("ledger.village-mismatch", "All entries of a batch belong to one village.");
         ValidateReason(c.Reason);
-        ValidateKey(c.IdempotencyKey);
+        Idempotency.ValidateKey(c.IdempotencyKey);
         if (c.Amount == 0 || Math.Abs((long)c.Amount) > MaxAmount)
             throw new DomainException("entry.amount-range", $"The amount must be between 1 and {MaxAmount} points, and not zero.");
         var signOk = c.Kind switch
@@ -292,7 +372,13 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new DomainException("entry.amount-sign", $"A {c.Kind} entry cannot have the amount {c.Amount}.");
         if (string.IsNullOrWhiteSpace(c.SourceKind) || c.SourceKind.Length > 40 || c.SourceRef?.Length > 100)
             throw new DomainException("entry.source", "The entry's source is missing or too long.");
+        // A deed cannot happen after today in the village's calendar, nor after the moment it was recorded.
+        var latest = c.RecordedAt is { } recorded && BusinessCalendar.DateOf(recorded) < today ? BusinessCalendar.DateOf(recorded) : today;
+        if (c.OccurredOn > latest)
+            throw new DomainException("entry.occurred-on-future", $"The date a change happened cannot be later than {Iso(latest)}.");
     }
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void ValidateReason(string? reason)
     {
@@ -302,12 +388,4 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new DomainException("entry.reason-too-long", $"The reason may be at most {MaxReasonLength} characters.");
         StoredText.Check(reason.Trim(), "The reason");
     }
-
-    private static void ValidateKey(string? key)
-    {
-        if (key is not null && (key.Length is 0 or > MaxIdempotencyKeyLength))
-            throw new DomainException("idempotency.key-invalid", $"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} characters.");
-    }
-
-    private static string Sha256(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
 }

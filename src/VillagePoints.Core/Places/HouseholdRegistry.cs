@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
@@ -27,24 +25,18 @@ public sealed class HouseholdRegistry(VillagePointsDb db, LedgerPosting ledger, 
 
     public async Task<Household> RegisterAsync(RegisterHousehold command, string? idempotencyKey, CancellationToken ct = default)
     {
+        Idempotency.ValidateKey(idempotencyKey);
         var normalized = Validate(command);
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(normalized))));
+        var requestHash = Idempotency.Fingerprint(Operation)
+            .Add(normalized.VillageId).Add(normalized.GroupNumber).Add(normalized.HeadName).Add(normalized.Address).Add(normalized.Phone)
+            .AddList(normalized.Members, (f, m) => f.Add(m.Name).Add(m.Relation).Add(m.BirthYear).Add(m.Phone))
+            .Add(normalized.ActorId)
+            .Hash();
 
         return await WriteRetry.RunAsync(db, async token =>
         {
-            if (idempotencyKey is not null)
-            {
-                var earlier = await db.IdempotentRequests.AsNoTracking()
-                    .SingleOrDefaultAsync(r => r.VillageId == command.VillageId && r.Key == idempotencyKey, token);
-                if (earlier is not null)
-                {
-                    if (earlier.Operation != Operation || earlier.RequestHash != requestHash)
-                        throw new DomainException("idempotency.conflict", "This Idempotency-Key was already used for a different request.", DomainErrorKind.Conflict);
-                    var id = JsonSerializer.Deserialize<Guid>(earlier.ResponseJson);
-                    return await db.Households.AsNoTracking().Include(h => h.Members)
-                        .SingleAsync(h => h.VillageId == command.VillageId && h.Id == id, token);
-                }
-            }
+            if (await ReplayedAsync(command.VillageId, idempotencyKey, requestHash, token) is { } earlier)
+                return earlier;
 
             var village = await db.Villages.AsNoTracking().SingleOrDefaultAsync(v => v.Id == command.VillageId, token)
                 ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
@@ -53,8 +45,12 @@ public sealed class HouseholdRegistry(VillagePointsDb db, LedgerPosting ledger, 
                 ?? throw new DomainException("group.not-found", "No such villager group in this village.", DomainErrorKind.NotFound);
 
             await using var tx = await db.Database.BeginTransactionAsync(token);
+            // Under the village's ledger lock a double tap finds its twin's household, and numbers do not race.
+            await ledger.LockAsync(village.Id, token);
+            if (await ReplayedAsync(village.Id, idempotencyKey, requestHash, token) is { } twin)
+                return twin;
             var now = time.GetUtcNow();
-            // The unique (VillageId, Number) index settles a race between two registrations.
+            // Where the lock cannot hold (a village's very first write), the unique number index settles the race.
             var number = (await db.Households.Where(h => h.VillageId == village.Id).MaxAsync(h => (int?)h.Number, token) ?? 0) + 1;
             var household = new Household
             {
@@ -74,24 +70,29 @@ public sealed class HouseholdRegistry(VillagePointsDb db, LedgerPosting ledger, 
             foreach (var m in normalized.Members)
                 household.Members.Add(new Person { VillageId = village.Id, Id = Ids.New(), HouseholdId = household.Id, Name = m.Name, Relation = m.Relation, BirthYear = m.BirthYear, Phone = m.Phone });
             db.Households.Add(household);
-            if (idempotencyKey is not null)
+            Idempotency.Remember(db, village.Id, idempotencyKey, Operation, requestHash, household.Id, now);
+            await db.SaveChangesAsync(token);
+            // A village may choose to start every archive at zero; then there is no grant to record.
+            if (village.Settings.BasePoints != 0)
             {
-                db.IdempotentRequests.Add(new IdempotentRequest
-                {
-                    VillageId = village.Id, Key = idempotencyKey, Operation = Operation, RequestHash = requestHash,
-                    StatusCode = 201, ResponseJson = JsonSerializer.Serialize(household.Id), CreatedAt = now,
-                });
+                await ledger.AppendAsync(village.Id,
+                [
+                    new PostEntry(village.Id, household.Id, village.Settings.BasePoints, EntryKind.BaseGrant, "基础分", SourceKinds.Opening,
+                        SubmittedBy: command.ActorId, ApprovedBy: command.ActorId, State: EntryState.Effective),
+                ], token);
+                await db.SaveChangesAsync(token);
             }
-            await db.SaveChangesAsync(token);
-            await ledger.AppendAsync(village.Id,
-            [
-                new PostEntry(village.Id, household.Id, village.Settings.BasePoints, EntryKind.BaseGrant, "基础分", SourceKinds.Opening,
-                    SubmittedBy: command.ActorId, ApprovedBy: command.ActorId, State: EntryState.Effective),
-            ], token);
-            await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
             return household;
-        }, ct);
+        }, [ConstraintNames.HouseholdNumber], ct);
+    }
+
+    private async Task<Household?> ReplayedAsync(Guid villageId, string? key, string requestHash, CancellationToken ct)
+    {
+        var id = await Idempotency.ReplayAsync<Guid?>(db, villageId, key, Operation, requestHash, ct);
+        return id is null
+            ? null
+            : await db.Households.AsNoTracking().Include(h => h.Members).SingleAsync(h => h.VillageId == villageId && h.Id == id, ct);
     }
 
     private static RegisterHousehold Validate(RegisterHousehold c)

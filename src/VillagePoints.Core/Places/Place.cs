@@ -26,6 +26,12 @@ public sealed class Village
     /// <summary>Short code used in URLs and on printed cards, e.g. <c>shuixin</c>.</summary>
     public required string Code { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>
+    /// The first day the village's points archive covers (积分制启动日). No entry may have occurred before
+    /// it. Set when the village adopts the scheme; moved earlier only to bring in older paper records.
+    /// </summary>
+    public required DateOnly StartedOn { get; set; }
     public Town? Town { get; set; }
     public VillageSettings Settings { get; set; } = new();
 }

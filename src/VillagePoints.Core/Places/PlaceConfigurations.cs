@@ -63,7 +63,7 @@ internal sealed class HouseholdConfiguration : IEntityTypeConfiguration<Househol
     public void Configure(EntityTypeBuilder<Household> b)
     {
         b.HasKey(x => new { x.VillageId, x.Id });
-        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique();
+        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique().HasDatabaseName(Data.ConstraintNames.HouseholdNumber);
         b.HasIndex(x => new { x.VillageId, x.Phone });
         b.HasIndex(x => new { x.VillageId, x.HeadName });
         b.Property(x => x.HeadName).HasMaxLength(40);

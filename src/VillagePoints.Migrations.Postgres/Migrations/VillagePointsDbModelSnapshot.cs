@@ -151,7 +151,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.Property<int>("StatusCode")
                         .HasColumnType("integer");
 
-                    b.HasKey("VillageId", "Key");
+                    b.HasKey("VillageId", "Key")
+                        .HasName("PK_IdempotentRequests");
 
                     b.ToTable("IdempotentRequests");
                 });
@@ -179,7 +180,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.Property<long>("Total")
                         .HasColumnType("bigint");
 
-                    b.HasKey("VillageId", "HouseholdId");
+                    b.HasKey("VillageId", "HouseholdId")
+                        .HasName("PK_HouseholdBalances");
 
                     b.HasIndex("VillageId", "Earned");
 
@@ -314,10 +316,12 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_Number");
 
                     b.HasIndex("VillageId", "ReversesEntryId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_ReversesEntryId");
 
                     b.HasIndex("VillageId", "HouseholdId", "Number");
 
@@ -338,7 +342,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
-                    b.HasKey("VillageId");
+                    b.HasKey("VillageId")
+                        .HasName("PK_VillageLedgerHeads");
 
                     b.ToTable("VillageLedgerHeads");
                 });
@@ -404,7 +409,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasIndex("VillageId", "HeadName");
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Households_VillageId_Number");
 
                     b.HasIndex("VillageId", "Phone");
 
@@ -494,6 +500,9 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
+
+                    b.Property<DateOnly>("StartedOn")
+                        .HasColumnType("date");
 
                     b.Property<Guid>("TownId")
                         .HasColumnType("uuid");

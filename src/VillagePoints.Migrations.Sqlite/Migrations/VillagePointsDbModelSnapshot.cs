@@ -144,7 +144,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<int>("StatusCode")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId", "Key");
+                    b.HasKey("VillageId", "Key")
+                        .HasName("PK_IdempotentRequests");
 
                     b.ToTable("IdempotentRequests");
                 });
@@ -172,7 +173,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<long>("Total")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId", "HouseholdId");
+                    b.HasKey("VillageId", "HouseholdId")
+                        .HasName("PK_HouseholdBalances");
 
                     b.HasIndex("VillageId", "Earned");
 
@@ -307,10 +309,12 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_Number");
 
                     b.HasIndex("VillageId", "ReversesEntryId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_VillageId_ReversesEntryId");
 
                     b.HasIndex("VillageId", "HouseholdId", "Number");
 
@@ -331,7 +335,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("VillageId");
+                    b.HasKey("VillageId")
+                        .HasName("PK_VillageLedgerHeads");
 
                     b.ToTable("VillageLedgerHeads");
                 });
@@ -397,7 +402,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasIndex("VillageId", "HeadName");
 
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Households_VillageId_Number");
 
                     b.HasIndex("VillageId", "Phone");
 
@@ -486,6 +492,9 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartedOn")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TownId")

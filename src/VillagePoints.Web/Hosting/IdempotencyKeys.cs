@@ -1,16 +1,11 @@
-using VillagePoints.Core;
+using VillagePoints.Core.Data;
 
 namespace VillagePoints.Web.Hosting;
 
+/// <summary>The endpoints' check of an <c>Idempotency-Key</c> header: the core's one rule, before any work starts.</summary>
 public static class IdempotencyKeys
 {
-    public const int MaxLength = 100;
+    public const int MaxLength = Idempotency.MaxKeyLength;
 
-    public static void Validate(string? key)
-    {
-        if (key is null)
-            return;
-        if (key.Length is 0 or > MaxLength || key.Any(c => c < 0x21 || c > 0x7e))
-            throw new DomainException("idempotency.key-invalid", $"An Idempotency-Key is 1 to {MaxLength} printable ASCII characters.");
-    }
+    public static void Validate(string? key) => Idempotency.ValidateKey(key);
 }

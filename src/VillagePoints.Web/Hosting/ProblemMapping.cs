@@ -21,7 +21,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
             BadHttpRequestException b => (b.StatusCode, "request.malformed", Localize("request.malformed", "The request could not be read.")),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => (400, "request.antiforgery", Localize("request.antiforgery", "The form expired; please reload the page and try again.")),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "request.cancelled", "The request was cancelled."),
-            _ => (500, "server.error", Localize("server.error", "Something went wrong on our side. Nothing was saved; please try again.")),
+            _ => (500, "server.error", Localize("server.error", "Something went wrong on our side. Please check whether your change was saved before trying again.")),
         };
         if (status == 500)
             log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path.Value);

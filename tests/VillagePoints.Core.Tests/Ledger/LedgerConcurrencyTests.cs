@@ -83,16 +83,47 @@ public sealed class LedgerConcurrencyTests
         Assert.True((await VerifyAsync(database, v)).Sound);
     }
 
-    /// <summary>Starts all calls on the thread pool and releases them at once, so they really overlap.</summary>
-    private static async Task<T[]> RunTogetherAsync<T>(int count, Func<int, Task<T>> call)
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ReverseAsync_FiveDoubleTapsWithOneKeyAtOnce_AllGetTheOneReversal(DatabaseProvider provider)
     {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        long number;
+        await using (var db = database.NewContext())
+            number = (await Posting(db).PostAsync(Award(v, 1, 10))).Number;
+
+        // The taps that wait on the chain-head lock must find the first tap's reversal, not "already reversed".
+        var reversals = await RunTogetherAsync(5, async _ =>
         {
-            await start.Task;
-            return await call(i);
-        })).ToList();
-        start.SetResult();
-        return await Task.WhenAll(tasks);
+            await using var db = database.NewContext();
+            return await Posting(db).ReverseAsync(Reverse(v, number, key: "tap-1"));
+        });
+
+        Assert.Single(reversals.Select(e => e.Id).Distinct());
+        Assert.Equal(2, (await EntriesAsync(database, v)).Count);
+        Assert.Equal(0, (await BalanceAsync(database, v, 1))!.Total);
+        Assert.True((await VerifyAsync(database, v)).Sound);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostAsync_TwentyRedemptionsAtOnce_OnlyTheAffordableOnesLand(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        await using (var db = database.NewContext())
+            await Posting(db).PostAsync(Award(v, 1, 100, state: EntryState.Effective));
+
+        var outcomes = await RunTogetherAsync(20, async _ =>
+        {
+            await using var db = database.NewContext();
+            return await OutcomeAsync(() => Posting(db).PostAsync(Redemption(v, 1, 30)));
+        });
+
+        Assert.Equal(3, outcomes.Count(o => o == "ok"));
+        Assert.All(outcomes.Where(o => o != "ok"), o => Assert.Equal("balance.insufficient", o));
+        var balance = await BalanceAsync(database, v, 1);
+        Assert.Equal((10L, 10L), (balance!.Total, balance.Effective));
+        Assert.Equal(4, (await EntriesAsync(database, v)).Count);
+        Assert.True((await VerifyAsync(database, v)).Sound);
     }
 }

@@ -161,17 +161,56 @@ public sealed class LedgerPostingTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task PostBatchAsync_OneCommandTheDatabaseRejects_CommitsNothing(DatabaseProvider provider)
+    public async Task PostBatchAsync_TwoCommandsWithOneKey_AreRefusedBeforeAnythingIsWritten(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var v = await VillageBuilder.ArrangeAsync(database);
         await using var db = database.NewContext();
 
-        // Both commands pass validation; the unique key index fails the save after the balances were changed.
-        await Assert.ThrowsAnyAsync<Exception>(() => Posting(db).PostBatchAsync(v.VillageId,
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Posting(db).PostBatchAsync(v.VillageId,
             [Award(v, 1, 10, key: "dup"), Award(v, 2, 6, key: "dup")]));
 
+        Assert.Equal("idempotency.duplicate-key", ex.Code);
         await AssertNothingRecordedAsync(database, v);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostBatchAsync_OneCommandTheDatabaseRejects_IsADuplicateConflictAndCommitsNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        LedgerEntry earlier;
+        await using (var first = database.NewContext())
+            earlier = await Posting(first).PostAsync(Award(v, 3, 1) with { Id = Ids.New() });
+        await using var db = database.NewContext();
+
+        // Both commands pass validation; the entries' primary key fails the save after the balances were changed.
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Posting(db).PostBatchAsync(v.VillageId,
+            [Award(v, 1, 10), Award(v, 2, 6) with { Id = earlier.Id }]));
+
+        Assert.Equal(("write.duplicate", DomainErrorKind.Conflict), (ex.Code, ex.Kind));
+        Assert.Equal([earlier.Id], (await EntriesAsync(database, v)).Select(e => e.Id));
+        Assert.Null(await BalanceAsync(database, v, 1));
+        Assert.Null(await BalanceAsync(database, v, 2));
+        Assert.True((await VerifyAsync(database, v)).Sound);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostAsync_AnEntryAnEarlierAttemptSaved_IsADuplicateConflictAtOnce_NotRetriedIntoAServerError(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        var command = Award(v, 1, 10) with { Id = Ids.New() };
+        await using (var db = database.NewContext())
+            await Posting(db).PostAsync(command);
+
+        // As after a commit whose acknowledgement was lost: the caller sends the same entry again.
+        await using var again = database.NewContext();
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Posting(again).PostAsync(command));
+
+        Assert.Equal(("write.duplicate", DomainErrorKind.Conflict), (ex.Code, ex.Kind));
+        Assert.Single(await EntriesAsync(database, v));
+        Assert.Equal(10, (await BalanceAsync(database, v, 1))!.Total);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Places;
 using VillagePoints.TestSupport;
 
 namespace VillagePoints.Core.Tests.Ledger;
@@ -9,6 +10,52 @@ namespace VillagePoints.Core.Tests.Ledger;
 internal static class LedgerTestKit
 {
     public static LedgerPosting Posting(VillagePointsDb db) => new(db, TimeProvider.System);
+
+    public static LedgerPosting Posting(VillagePointsDb db, TimeProvider time) => new(db, time);
+
+    /// <summary>A shop redemption; redemptions take effect at once.</summary>
+    public static PostEntry Redemption(ArrangedVillage v, int household, int points, string? key = null) =>
+        new(v.VillageId, v.HouseholdIds[household - 1], -Math.Abs(points), EntryKind.Redemption, "兑换洗衣粉", SourceKinds.Checkout,
+            State: EntryState.Effective, IdempotencyKey: key);
+
+    public static ReverseEntry Reverse(ArrangedVillage v, long number, string? key = null, string reason = "异议成立") =>
+        new(v.VillageId, number, reason, null, key);
+
+    /// <summary>Changes the arranged village (its settings, its start) as its committee would.</summary>
+    public static async Task ChangeVillageAsync(TestDatabase database, ArrangedVillage v, Action<Village> change)
+    {
+        await using var db = database.NewContext();
+        var village = await db.Villages.SingleAsync(x => x.Id == v.VillageId);
+        change(village);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Starts all calls on the thread pool and releases them at once, so they really overlap.</summary>
+    public static async Task<T[]> RunTogetherAsync<T>(int count, Func<int, Task<T>> call)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await call(i);
+        })).ToList();
+        start.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>Runs a call and names its outcome: "ok", or the domain problem's code.</summary>
+    public static async Task<string> OutcomeAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return "ok";
+        }
+        catch (DomainException ex)
+        {
+            return ex.Code;
+        }
+    }
 
     public static PostEntry Award(ArrangedVillage v, int household, int amount, string? key = null,
         EntryState state = EntryState.Publicised, string reason = "打扫村道") =>

@@ -142,4 +142,89 @@ public sealed class LedgerApiTests
         var head = await chair.GetFromJsonAsync<ChainHead>($"/api/v1/villages/{v.VillageCode}/ledger/head");
         Assert.Equal((1L, line!.Hash), (head!.LastEntryNumber, head.LastHash));
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task DoubleTappedReversal_WithOneKeyAtOnce_AnswersTheSameReversalEveryTime(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+        var url = $"/api/v1/villages/{v.VillageCode}";
+        Assert.Equal(HttpStatusCode.Created, (await chair.PostAsJsonAsync($"{url}/households/1/entries",
+            new { amount = 10, kind = "Award", reason = "参与志愿服务" })).StatusCode);
+
+        HttpRequestMessage Tap() => new(HttpMethod.Post, $"{url}/entries/1/reversal")
+        {
+            Headers = { { "Idempotency-Key", "reverse-1-tap" } },
+            Content = JsonContent.Create(new { reason = "录入错误" }),
+        };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => chair.SendAsync(Tap())));
+
+        foreach (var response in responses)
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var lines = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<LedgerLine>()));
+        Assert.All(lines, line => Assert.Equal(2L, line!.Number));
+        await using var db = app.NewContext();
+        Assert.Equal(2, await db.LedgerEntries.CountAsync(e => e.VillageId == v.VillageId));
+        Assert.Equal(0, await db.HouseholdBalances.Where(b => b.VillageId == v.VillageId).Select(b => b.Total).SingleAsync());
+    }
+
+    public static TheoryData<DatabaseProvider, string, string> ImpossibleDates()
+    {
+        var data = new TheoryData<DatabaseProvider, string, string>();
+        foreach (var p in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        {
+            data.Add(p, "9999-12-31", "entry.occurred-on-future");
+            data.Add(p, "0001-01-01", "entry.occurred-on-too-early");
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(ImpossibleDates))]
+    public async Task Record_WithADateInTheFutureOrBeforeTheVillageStarted_Is422_AndRecordsNothing(DatabaseProvider provider, string occurredOn,
+        string code)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+
+        var response = await chair.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries",
+            new { amount = 5, kind = "Award", reason = "打扫村道", occurredOn });
+
+        Assert.Equal(code, await Problems.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity));
+        await using var db = app.NewContext();
+        Assert.Equal(0, await db.LedgerEntries.CountAsync(e => e.VillageId == v.VillageId));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ReversingABaseGrant_IsAConflict(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 0);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+        var url = $"/api/v1/villages/{v.VillageCode}";
+        Assert.Equal(HttpStatusCode.Created, (await chair.PostAsJsonAsync($"{url}/households",
+            new { groupNumber = 1, headName = "陈大文", members = Array.Empty<object>() })).StatusCode);
+
+        var response = await chair.PostAsJsonAsync($"{url}/entries/1/reversal", new { reason = "开户有误" });
+
+        Assert.Equal("entry.reverse-base-grant", await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict));
+    }
+
+    [Theory]
+    [InlineData("", "发生日期不能晚于今天。")]
+    [InlineData("?culture=en-US&ui-culture=en-US", "The date it happened cannot be later than today.")]
+    public async Task Record_WithAFutureDate_SaysWhyInTheUsersLanguage(string culture, string detail)
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+
+        var response = await chair.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries{culture}",
+            new { amount = 5, kind = "Award", reason = "打扫村道", occurredOn = "9999-12-31" });
+
+        Assert.Equal("entry.occurred-on-future", await Problems.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity));
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, json.RootElement.GetProperty("detail").GetString());
+    }
 }

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace VillagePoints.Core.Data;
+
+/// <summary>
+/// Names of the unique constraints the write path reasons about. The configurations set them
+/// explicitly, so a renamed index cannot silently turn a race into a "duplicate".
+/// </summary>
+public static class ConstraintNames
+{
+    public const string ChainHead = "PK_VillageLedgerHeads";
+    /// <summary>A household's first balance row: two first appends of a new village race for it like for the head.</summary>
+    public const string HouseholdBalance = "PK_HouseholdBalances";
+    public const string EntryNumber = "IX_LedgerEntries_VillageId_Number";
+    public const string EntryReversal = "IX_LedgerEntries_VillageId_ReversesEntryId";
+    public const string IdempotencyKey = "PK_IdempotentRequests";
+    public const string HouseholdNumber = "IX_Households_VillageId_Number";
+
+    /// <summary>
+    /// Maps SQLite's "Table.Column, Table.Column" (all it says about a unique failure) to the name
+    /// of the model's unique index or key on exactly those columns.
+    /// </summary>
+    public static string? FromColumns(IModel model, string failure)
+    {
+        var parts = failure.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('.', 2))
+            .Where(p => p.Length == 2)
+            .ToList();
+        if (parts.Count == 0 || parts.Select(p => p[0]).Distinct(StringComparer.Ordinal).Count() != 1)
+            return null;
+        var table = parts[0][0];
+        var columns = parts.Select(p => p[1]).ToList();
+        foreach (var entity in model.GetEntityTypes().Where(e => e.GetTableName() == table))
+        {
+            var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+            bool Same(IReadOnlyList<IProperty> properties) =>
+                properties.Select(p => p.GetColumnName(store)).SequenceEqual(columns, StringComparer.Ordinal);
+            foreach (var index in entity.GetIndexes().Where(i => i.IsUnique && Same(i.Properties)))
+                return index.GetDatabaseName(store);
+            foreach (var key in entity.GetKeys().Where(k => Same(k.Properties)))
+                return key.GetName(store);
+        }
+        return null;
+    }
+}
