@@ -268,6 +268,12 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         var head = await db.VillageLedgerHeads.SingleOrDefaultAsync(h => h.VillageId == villageId, ct);
         if (head is null)
         {
+            // A missing head over existing entries means the table was tampered with: appending from genesis
+            // would fork the chain, so refuse and send the operator to verify.
+            if (await db.LedgerEntries.AnyAsync(e => e.VillageId == villageId, ct))
+                throw new DomainException("ledger.head-missing",
+                    "The village's ledger is damaged (its chain head is missing); nothing can be recorded until an administrator has run verify.",
+                    DomainErrorKind.Conflict);
             // The first append of a village: a parallel first append fails on the head's key and is retried.
             head = new VillageLedgerHead { VillageId = villageId, LastNumber = 0, LastHash = LedgerHash.Genesis };
             db.VillageLedgerHeads.Add(head);

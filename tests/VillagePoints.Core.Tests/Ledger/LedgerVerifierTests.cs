@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 using VillagePoints.TestSupport;
@@ -169,6 +170,24 @@ public sealed class LedgerVerifierTests
         var problem = Assert.Single(report.Problems);
         Assert.Equal(5, problem.EntryNumber);
         Assert.Contains("the chain head is missing", problem.What, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostAsync_AfterTheChainHeadRowWasDeleted_IsRefused_AndForksNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeLedgerAsync(database);
+        await TamperAsync(database, $"""
+            DELETE FROM "VillageLedgerHeads"
+            WHERE "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+
+        await using var db = database.NewContext();
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Posting(db).PostAsync(Award(v, 1, 5)));
+
+        Assert.Equal("ledger.head-missing", refused.Code);
+        await using var check = database.NewContext();
+        Assert.Equal(5, await check.LedgerEntries.CountAsync(e => e.VillageId == v.VillageId));
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

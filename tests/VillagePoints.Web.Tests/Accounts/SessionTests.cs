@@ -30,7 +30,7 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await saved.GetAsync("/api/v1/me")).StatusCode);
         var page = await saved.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.StartsWith("/login", page.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/login", page.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

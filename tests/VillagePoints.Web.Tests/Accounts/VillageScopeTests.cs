@@ -117,7 +117,7 @@ public sealed class VillageScopeTests
     }
 
     // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
-    private static readonly string[] UnscopedPages = ["", "login", "logout", "error", "preferences", "my", "places"];
+    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places"];
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task EveryPage_UnderAVillage_CarriesTheVillageScope(DatabaseProvider provider)
