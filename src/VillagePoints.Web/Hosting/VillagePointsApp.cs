@@ -51,6 +51,8 @@ public static class VillagePointsApp
         services.AddScoped<HouseholdRegistry>();
         services.AddScoped<HouseholdQueries>();
         services.AddScoped<LedgerQueries>();
+        services.AddScoped<DirectRecording>();
+        services.AddScoped<DirectRecordQueries>();
         services.AddHostedService<DatabaseStartup>();
 
         services.AddDataProtection().SetApplicationName("VillagePoints").PersistKeysToDbContext<VillagePointsDb>();
@@ -159,6 +161,7 @@ public static class VillagePointsApp
         var village = api.MapGroup("/villages/{villageCode}");
         village.MapHouseholdsApi();
         village.MapLedgerApi();
+        village.MapDirectRecordsApi();
         village.MapReportsApi();
 
         app.MapRazorPages();
