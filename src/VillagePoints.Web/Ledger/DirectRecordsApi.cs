@@ -87,16 +87,16 @@ public static class DirectRecordsApi
         var group = village.MapGroup("/direct-records").WithTags("Direct records");
         group.MapGet("/", List).RequireVillage(VillagePermission.RecordEntries)
             .WithSummary("Direct records, newest first; ?state=Pending lists those waiting for a second committee member.");
-        group.MapGet("/{number:long}", Get).RequireVillage(VillagePermission.RecordEntries)
+        group.MapGet("/{recordNo:long}", Get).RequireVillage(VillagePermission.RecordEntries)
             .WithSummary("One direct record, with the entry its approval posted.");
-        group.MapPost("/{number:long}/approval", Approve).RequireVillage(VillagePermission.RecordEntries)
+        group.MapPost("/{recordNo:long}/approval", Approve).RequireVillage(VillagePermission.RecordEntries)
             .WithSummary("A second committee member approves: the entry is posted. Not by the member who recorded it, nor on one's own household. Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{number:long}/rejection", Reject).RequireVillage(VillagePermission.RecordEntries)
+        group.MapPost("/{recordNo:long}/rejection", Reject).RequireVillage(VillagePermission.RecordEntries)
             .WithSummary("A second committee member rejects, with a reason; the ledger is not touched. Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/{number:long}/withdrawal", Withdraw).RequireVillage(VillagePermission.RecordEntries)
+        group.MapPost("/{recordNo:long}/withdrawal", Withdraw).RequireVillage(VillagePermission.RecordEntries)
             .WithSummary("The member who recorded it withdraws it before it is resolved. Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return village;
@@ -106,33 +106,33 @@ public static class DirectRecordsApi
         [FromQuery] DirectRecordState? state, [FromQuery] int? take, CancellationToken ct) =>
         TypedResults.Ok(await queries.ListAsync(http.Grant().Village.Id, state, null, take ?? 50, ct));
 
-    public static async Task<Ok<DirectRecordView>> Get(HttpContext http, DirectRecordQueries queries, long number, CancellationToken ct) =>
-        TypedResults.Ok(await queries.FindAsync(http.Grant().Village.Id, number, ct) ?? throw NotFound());
+    public static async Task<Ok<DirectRecordView>> Get(HttpContext http, DirectRecordQueries queries, long recordNo, CancellationToken ct) =>
+        TypedResults.Ok(await queries.FindAsync(http.Grant().Village.Id, recordNo, ct) ?? throw NotFound());
 
     public static async Task<Ok<DirectRecordView>> Approve(HttpContext http, DirectRecording recording, DirectRecordQueries queries,
-        long number, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+        long recordNo, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
         IdempotencyKeys.Validate(idempotencyKey);
         var grant = http.Grant();
-        var record = await recording.ApproveAsync(new ResolveDirectRecord(grant.Village.Id, number, grant.UserId, IdempotencyKey: idempotencyKey), ct);
+        var record = await recording.ApproveAsync(new ResolveDirectRecord(grant.Village.Id, recordNo, grant.UserId, IdempotencyKey: idempotencyKey), ct);
         return TypedResults.Ok(await queries.ViewAsync(record, ct));
     }
 
     public static async Task<Ok<DirectRecordView>> Reject(HttpContext http, DirectRecording recording, DirectRecordQueries queries,
-        long number, RejectDirectRecordRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+        long recordNo, RejectDirectRecordRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
         IdempotencyKeys.Validate(idempotencyKey);
         var grant = http.Grant();
-        var record = await recording.RejectAsync(new ResolveDirectRecord(grant.Village.Id, number, grant.UserId, request.Reason, idempotencyKey), ct);
+        var record = await recording.RejectAsync(new ResolveDirectRecord(grant.Village.Id, recordNo, grant.UserId, request.Reason, idempotencyKey), ct);
         return TypedResults.Ok(await queries.ViewAsync(record, ct));
     }
 
     public static async Task<Ok<DirectRecordView>> Withdraw(HttpContext http, DirectRecording recording, DirectRecordQueries queries,
-        long number, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+        long recordNo, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
         IdempotencyKeys.Validate(idempotencyKey);
         var grant = http.Grant();
-        var record = await recording.WithdrawAsync(new ResolveDirectRecord(grant.Village.Id, number, grant.UserId, IdempotencyKey: idempotencyKey), ct);
+        var record = await recording.WithdrawAsync(new ResolveDirectRecord(grant.Village.Id, recordNo, grant.UserId, IdempotencyKey: idempotencyKey), ct);
         return TypedResults.Ok(await queries.ViewAsync(record, ct));
     }
 
