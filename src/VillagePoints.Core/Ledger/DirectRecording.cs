@@ -22,6 +22,15 @@ public sealed record RecordDirectly(
 /// <summary>Approve, reject (with <paramref name="Note"/> as the reason) or withdraw a waiting direct record.</summary>
 public sealed record ResolveDirectRecord(Guid VillageId, long Number, Guid ActorId, string? Note = null, string? IdempotencyKey = null);
 
+/// <summary>An identical direct record the same member made a moment ago: its entry number, or its direct-record number while it waits.</summary>
+public sealed record RecentTwin(long? EntryNumber, long? DirectRecordNumber, DateTimeOffset At)
+{
+    /// <summary>What a form sends back to say "yes, record it again".</summary>
+    public string Marker => EntryNumber is { } e
+        ? string.Create(CultureInfo.InvariantCulture, $"entry-{e}")
+        : string.Create(CultureInfo.InvariantCulture, $"record-{DirectRecordNumber}");
+}
+
 /// <summary>Either the entry was posted at once, or the record waits for a second committee member.</summary>
 public sealed record DirectRecordOutcome(LedgerEntry? Entry, DirectRecord? Waiting);
 
@@ -122,6 +131,34 @@ public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, T
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// The same member's identical record (household, kind, amount, reason) within <paramref name="window"/>, other than one
+    /// under the command's own key. A form refilled by the browser after going back comes with a fresh key, so a page asks
+    /// for an explicit "again" before writing such a twin.
+    /// </summary>
+    public async Task<RecentTwin?> RecentTwinAsync(RecordDirectly c, TimeSpan window, CancellationToken ct = default)
+    {
+        var since = time.GetUtcNow() - window;
+        var reason = c.Reason.Trim();
+        var key = c.IdempotencyKey;
+        var entries = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.VillageId == c.VillageId && e.HouseholdId == c.HouseholdId && e.Amount == c.Amount && e.Kind == c.Kind
+                && e.SourceKind == SourceKinds.Committee && e.SubmittedBy == c.SubmittedBy && e.Reason == reason
+                && (key == null || e.IdempotencyKey == null || e.IdempotencyKey != key))
+            .OrderByDescending(e => e.Number).Take(5).Select(e => new { e.Number, e.RecordedAt }).ToListAsync(ct);
+        var records = await db.DirectRecords.AsNoTracking()
+            .Where(r => r.VillageId == c.VillageId && r.HouseholdId == c.HouseholdId && r.Amount == c.Amount && r.Kind == c.Kind
+                && r.SubmittedBy == c.SubmittedBy && r.Reason == reason && r.State == DirectRecordState.Pending
+                && (key == null || r.IdempotencyKey == null || r.IdempotencyKey != key))
+            .OrderByDescending(r => r.Number).Take(5).Select(r => new { r.Number, r.SubmittedAt }).ToListAsync(ct);
+        // Compared here rather than in SQL: SQLite cannot compare DateTimeOffset values.
+        var entry = entries.FirstOrDefault(e => e.RecordedAt >= since);
+        var record = records.FirstOrDefault(r => r.SubmittedAt >= since);
+        if (record is not null && (entry is null || record.SubmittedAt > entry.RecordedAt))
+            return new RecentTwin(null, record.Number, record.SubmittedAt);
+        return entry is null ? null : new RecentTwin(entry.Number, null, entry.RecordedAt);
     }
 
     /// <summary>A second committee member agrees: the entry is posted with both names on it.</summary>

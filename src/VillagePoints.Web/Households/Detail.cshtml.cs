@@ -11,7 +11,8 @@ using VillagePoints.Web.Ledger;
 namespace VillagePoints.Web.Households;
 
 /// <summary>What the committee member is asked to confirm before a direct record is written.</summary>
-public sealed record RecordPreview(int Amount, EntryKind Kind, string Reason, bool NeedsSecondMember, int Threshold);
+/// <param name="Twin">The same member's identical record of a moment ago, which must be confirmed again on purpose.</param>
+public sealed record RecordPreview(int Amount, EntryKind Kind, string Reason, bool NeedsSecondMember, int Threshold, RecentTwin? Twin);
 
 /// <summary>One line of the error summary at the top of the page, linking to the field it is about.</summary>
 public sealed record ErrorLink(string Message, string? Target);
@@ -29,10 +30,8 @@ public sealed class HouseholdDetailModel(
     public static readonly EntryKind[] RecordableKinds = DirectRecording.Kinds;
 
     /// <summary>
-    /// Made when the form is shown and sent back with it, so a double tap or a resend on a weak signal
-    /// records the change once. It sits in a text field (not a hidden one) because browsers restore
-    /// text fields when going back to a page: a refilled form then carries its first key, and sending
-    /// it again replays the first answer instead of writing a second entry.
+    /// Made when the form is shown and carried through the confirmation step (whose address holds it), so a
+    /// double tap, a resend on a weak signal or going back to the confirmation records the change once.
     /// </summary>
     [BindProperty(SupportsGet = true)]
     public string FormKey { get; set; } = "";
@@ -45,6 +44,16 @@ public sealed class HouseholdDetailModel(
 
     [BindProperty(SupportsGet = true)]
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// Ticked to record the same change again on purpose. A browser refills a form when going back to it but
+    /// makes the page afresh, with a new key; an identical record by the same member within
+    /// <see cref="TwinWindow"/> is therefore written only with this.
+    /// </summary>
+    [BindProperty]
+    public string? Again { get; set; }
+
+    public static readonly TimeSpan TwinWindow = TimeSpan.FromMinutes(30);
 
     /// <summary>The entry a committee member chose to reverse from its ledger line.</summary>
     [BindProperty(SupportsGet = true, Name = "reverse")]
@@ -133,9 +142,7 @@ public sealed class HouseholdDetailModel(
             return Page();
         try
         {
-            var settings = await recording.CheckAsync(Command(), ct);
-            Preview = new RecordPreview(Amount!.Value, Kind, Reason!.Trim(), DirectRecording.NeedsSecondMember(settings, Amount.Value),
-                settings.TwoReviewerThreshold);
+            await ShowPreviewAsync(ct);
         }
         catch (DomainException ex)
         {
@@ -155,7 +162,14 @@ public sealed class HouseholdDetailModel(
             return Page();
         try
         {
-            var outcome = await recording.RecordAsync(Command() with { IdempotencyKey = Key("record") }, ct);
+            var command = Command() with { IdempotencyKey = Key("record") };
+            if (await recording.RecentTwinAsync(command, TwinWindow, ct) is { } twin && Again != twin.Marker)
+            {
+                await ShowPreviewAsync(ct);
+                AddError("Committee.TwinNotRecorded", "record-again", "");
+                return Page();
+            }
+            var outcome = await recording.RecordAsync(command, ct);
             return outcome.Waiting is { } waiting
                 ? Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?record={waiting.Number}"))
                 : Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?done={outcome.Entry!.Number}"));
@@ -238,6 +252,14 @@ public sealed class HouseholdDetailModel(
             AddError(ex.Code, target, ex.Message);
             return Page();
         }
+    }
+
+    private async Task ShowPreviewAsync(CancellationToken ct)
+    {
+        var command = Command() with { IdempotencyKey = Key("record") };
+        var settings = await recording.CheckAsync(command, ct);
+        Preview = new RecordPreview(Amount!.Value, Kind, Reason!.Trim(), DirectRecording.NeedsSecondMember(settings, Amount.Value),
+            settings.TwoReviewerThreshold, await recording.RecentTwinAsync(command, TwinWindow, ct));
     }
 
     private RecordDirectly Command() => new(grant.Village.Id, householdId, Amount ?? 0, Kind, Reason ?? "", grant.UserId);
