@@ -58,6 +58,8 @@ public sealed class CommitteeActionsTests(BrowserApp app)
         await Expect(line).ToContainTextAsync("乱倒垃圾（村口）");
         await Expect(line).ToContainTextAsync("−5");
         Assert.Equal(before - 5, await app.Database.BalanceAsync(household));
+        await line.ScrollIntoViewIfNeededAsync();
+        await SaveScreenshotAsync(page, "line-with-its-reverse-action");
 
         await line.GetByRole(AriaRole.Link, new() { Name = $"冲正流水号 {recorded}" }).ClickAsync();
         var panel = page.Locator("#reverse-panel");
