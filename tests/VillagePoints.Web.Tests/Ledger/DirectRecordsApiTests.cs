@@ -160,6 +160,36 @@ public sealed class DirectRecordsApiTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_retried_approval_with_its_key_answers_the_same_and_the_key_cannot_resolve_another_record(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var member = await app.ClientAsync(TestApp.In(v, Role.CommitteeMember));
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+        var first = await RecordWaitingAsync(member, v, 30);
+        var second = await RecordWaitingAsync(member, v, 35);
+
+        HttpRequestMessage Resolve(long number, string action) => new(HttpMethod.Post, $"/api/v1/villages/{v.VillageCode}/direct-records/{number}/{action}")
+        {
+            Headers = { { "Idempotency-Key", "approve-7c1e" } },
+            Content = JsonContent.Create(new { reason = "核实无误" }),
+        };
+
+        var approved = await chair.SendAsync(Resolve(first.Number, "approval"));
+        var retried = await chair.SendAsync(Resolve(first.Number, "approval"));
+        var reused = await chair.SendAsync(Resolve(second.Number, "rejection"));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (approved.StatusCode, retried.StatusCode));
+        Assert.Equal((await approved.Content.ReadFromJsonAsync<DirectRecordView>())!.EntryNumber,
+            (await retried.Content.ReadFromJsonAsync<DirectRecordView>())!.EntryNumber);
+        Assert.Equal("idempotency.conflict", await Problems.AssertProblemAsync(reused, HttpStatusCode.Conflict));
+        await using var db = app.NewContext();
+        Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.VillageId == v.VillageId));
+        Assert.Equal(DirectRecordState.Pending, await db.DirectRecords.Where(r => r.VillageId == v.VillageId && r.Number == second.Number)
+            .Select(r => r.State).SingleAsync());
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Direct_records_are_committee_business(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
