@@ -188,9 +188,13 @@ public sealed class CommitteeActionsTests(BrowserApp app)
         await SaveScreenshotAsync(page, "waiting-for-second-member");
         Assert.Equal(before, await app.Database.BalanceAsync(household));
 
+        // The chair finds it on the village's list of waiting records, which leads to the household.
         await using var chairContext = await app.SignedInContextAsync(Chair);
         var chairPage = await chairContext.NewPageAsync();
-        await chairPage.GotoAsync(HouseholdPath(number));
+        await chairPage.GotoAsync($"/villages/{DemoVillage.VillageCode}/direct-records");
+        await chairPage.AssertNoSeriousViolationsAsync();
+        await chairPage.Locator($"#direct-record-{waiting}").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(chairPage).ToHaveURLAsync(new Regex($"{HouseholdPath(number)}#direct-record-{waiting}$"));
         await chairPage.AssertNoSeriousViolationsAsync();
         await chairPage.Locator($"#direct-record-{waiting}").ScrollIntoViewIfNeededAsync();
         await SaveScreenshotAsync(chairPage, "pending-for-the-chair");
