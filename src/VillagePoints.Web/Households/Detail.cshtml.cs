@@ -122,7 +122,7 @@ public sealed class HouseholdDetailModel(
         if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
             return missing;
         if (EntryNumber is { } number && CanReverse)
-            await LoadReverseTargetAsync(number, ct);
+            await LoadReverseTargetAsync(number, forWrite: false, ct);
         return Page();
     }
 
@@ -199,7 +199,8 @@ public sealed class HouseholdDetailModel(
             return missing;
         if (!CanReverse)
             return Forbid();
-        if (EntryNumber is not { } number || !await LoadReverseTargetAsync(number, ct))
+        // Whether it is reversed already is for the ledger to say: a double tap then gets the first reversal back.
+        if (EntryNumber is not { } number || !await LoadReverseTargetAsync(number, forWrite: true, ct))
             return Page();
         try
         {
@@ -208,7 +209,10 @@ public sealed class HouseholdDetailModel(
         }
         catch (DomainException ex)
         {
-            AddError(ex.Code, ex.Code.StartsWith("entry.reason", StringComparison.Ordinal) ? "reverse-reason" : "reverse-panel", ex.Message);
+            var aboutReason = ex.Code.StartsWith("entry.reason", StringComparison.Ordinal);
+            if (!aboutReason)
+                ReverseTarget = null;
+            AddError(ex.Code, aboutReason ? "reverse-reason" : null, ex.Message);
             return Page();
         }
     }
@@ -295,8 +299,11 @@ public sealed class HouseholdDetailModel(
         Errors.Add(new ErrorLink(message.ResourceNotFound ? fallback : message.Value, target));
     }
 
-    /// <summary>The entry can be reversed from this page: it is this household's, not a reversal, and not reversed yet.</summary>
-    private async Task<bool> LoadReverseTargetAsync(long number, CancellationToken ct)
+    /// <summary>
+    /// The entry can be reversed from this page: it is this household's, and (when only showing the form) not a
+    /// reversal and not reversed yet.
+    /// </summary>
+    private async Task<bool> LoadReverseTargetAsync(long number, bool forWrite, CancellationToken ct)
     {
         ReverseTarget = null;
         if (!await ledger.BelongsToAsync(Village.Id, householdId, number, ct))
@@ -306,7 +313,9 @@ public sealed class HouseholdDetailModel(
         }
         var line = History.Lines.FirstOrDefault(l => l.Number == number)
             ?? (await ledger.HistoryAsync(Village.Id, householdId, Household.Number, number + 1, 1, ct)).Entries.Single();
-        if (line.Kind == EntryKind.Reversal)
+        if (forWrite)
+            ReverseTarget = line;
+        else if (line.Kind == EntryKind.Reversal)
             AddError("entry.reverse-reversal", null, "");
         else if (line.ReversedByEntry is not null)
             AddError("entry.already-reversed", null, "");
