@@ -252,6 +252,30 @@ public sealed class DirectRecordingTests
         Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), numbers.Order());
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task RecentTwinAsync_FindsTheSameMembersIdenticalRecord_ButNotTheOneUnderItsOwnKey_NorAnotherMembers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var member = await MemberAsync(database, v, "陈秀梅");
+        var other = await MemberAsync(database, v, "黄建国");
+        await using var db = database.NewContext();
+        var posted = await Recording(db).RecordAsync(Award(v, member, 5, key: "ui-record-a"));
+        var waiting = await Recording(db).RecordAsync(Award(v, member, 50, key: "ui-record-b"));
+
+        var twinOfPosted = await Recording(db).RecentTwinAsync(Award(v, member, 5, key: "ui-record-c"), TimeSpan.FromMinutes(30));
+        var twinOfWaiting = await Recording(db).RecentTwinAsync(Award(v, member, 50, key: "ui-record-c"), TimeSpan.FromMinutes(30));
+        var underItsOwnKey = await Recording(db).RecentTwinAsync(Award(v, member, 5, key: "ui-record-a"), TimeSpan.FromMinutes(30));
+        var byAnotherMember = await Recording(db).RecentTwinAsync(Award(v, other, 5, key: "ui-record-c"), TimeSpan.FromMinutes(30));
+        var otherAmount = await Recording(db).RecentTwinAsync(Award(v, member, 6, key: "ui-record-c"), TimeSpan.FromMinutes(30));
+
+        Assert.Equal($"entry-{posted.Entry!.Number}", twinOfPosted?.Marker);
+        Assert.Equal($"record-{waiting.Waiting!.Number}", twinOfWaiting?.Marker);
+        Assert.Null(underItsOwnKey);
+        Assert.Null(byAnotherMember);
+        Assert.Null(otherAmount);
+    }
+
     private static async Task<Guid> MemberAsync(TestDatabase database, ArrangedVillage v, string name, int? livesIn = null)
     {
         await using var db = database.NewContext();
