@@ -27,6 +27,7 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<HouseholdBalance> HouseholdBalances => Set<HouseholdBalance>();
     public DbSet<VillageLedgerHead> VillageLedgerHeads => Set<VillageLedgerHead>();
     public DbSet<LedgerCheckpoint> LedgerCheckpoints => Set<LedgerCheckpoint>();
+    public DbSet<DirectRecord> DirectRecords => Set<DirectRecord>();
     public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();

@@ -46,6 +46,13 @@ public sealed class VillageSettings
 
     /// <summary>Awards above this many points need two reviewers.</summary>
     public int TwoReviewerThreshold { get; set; } = 20;
+
+    /// <summary>
+    /// The most one direct committee record may change a household by, either way. Direct records skip
+    /// the claim's evidence and first review, so they are for everyday amounts: 100 is a household's whole
+    /// base grant, more than any single rule awards. Anything larger goes through a claim.
+    /// </summary>
+    public int MaxDirectRecordAmount { get; set; } = 100;
 }
 
 public sealed class VillagerGroup

@@ -42,6 +42,7 @@ internal sealed class VillageConfiguration : IEntityTypeConfiguration<Village>
             s.Property(p => p.AllowSpendBeforeEffective).HasColumnName("AllowSpendBeforeEffective");
             s.Property(p => p.TwoStepReview).HasColumnName("TwoStepReview");
             s.Property(p => p.TwoReviewerThreshold).HasColumnName("TwoReviewerThreshold");
+            s.Property(p => p.MaxDirectRecordAmount).HasColumnName("MaxDirectRecordAmount");
         });
         b.Navigation(x => x.Settings).IsRequired();
     }

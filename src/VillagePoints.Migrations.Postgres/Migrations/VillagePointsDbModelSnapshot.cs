@@ -157,6 +157,95 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("IdempotentRequests");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.DirectRecord", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("EntryNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly?>("OccurredOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResolutionKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ResolvedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SubmittedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "ResolutionKey")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "State", "HouseholdId");
+
+                    b.ToTable("DirectRecords");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdBalance", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -550,6 +639,15 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.DirectRecord", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdBalance", b =>
                 {
                     b.HasOne("VillagePoints.Core.Places.Household", null)
@@ -643,6 +741,10 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                                 .HasColumnType("integer")
                                 .HasDefaultValue(100)
                                 .HasColumnName("BasePoints");
+
+                            b1.Property<int>("MaxDirectRecordAmount")
+                                .HasColumnType("integer")
+                                .HasColumnName("MaxDirectRecordAmount");
 
                             b1.Property<int>("PublicityWindowDays")
                                 .ValueGeneratedOnAdd()

@@ -150,6 +150,95 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("IdempotentRequests");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.DirectRecord", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EntryNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolutionKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResolvedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubmittedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "ResolutionKey")
+                        .IsUnique();
+
+                    b.HasIndex("VillageId", "State", "HouseholdId");
+
+                    b.ToTable("DirectRecords");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdBalance", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -543,6 +632,15 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.DirectRecord", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdBalance", b =>
                 {
                     b.HasOne("VillagePoints.Core.Places.Household", null)
@@ -636,6 +734,10 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                                 .HasColumnType("INTEGER")
                                 .HasDefaultValue(100)
                                 .HasColumnName("BasePoints");
+
+                            b1.Property<int>("MaxDirectRecordAmount")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("MaxDirectRecordAmount");
 
                             b1.Property<int>("PublicityWindowDays")
                                 .ValueGeneratedOnAdd()

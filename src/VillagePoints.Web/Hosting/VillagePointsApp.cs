@@ -50,6 +50,8 @@ public static class VillagePointsApp
         services.AddScoped<HouseholdRegistry>();
         services.AddScoped<HouseholdQueries>();
         services.AddScoped<LedgerQueries>();
+        services.AddScoped<DirectRecording>();
+        services.AddScoped<DirectRecordQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -157,6 +159,7 @@ public static class VillagePointsApp
         village.MapHouseholdsApi();
         village.MapLedgerApi();
         village.MapCheckpointsApi();
+        village.MapDirectRecordsApi();
         village.MapReportsApi();
 
         app.MapRazorPages();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -9,45 +10,90 @@ using VillagePoints.Web.Ledger;
 
 namespace VillagePoints.Web.Households;
 
-/// <summary>One household's archive and its full ledger. Villagers may open their own; staff any in their village.</summary>
+/// <summary>What the committee member is asked to confirm before a direct record is written.</summary>
+/// <param name="Twin">The same member's identical record of a moment ago, which must be confirmed again on purpose.</param>
+public sealed record RecordPreview(int Amount, EntryKind Kind, string Reason, bool NeedsSecondMember, int Threshold, RecentTwin? Twin);
+
+/// <summary>One line of the error summary at the top of the page, linking to the field it is about.</summary>
+public sealed record ErrorLink(string Message, string? Target);
+
+/// <summary>
+/// One household's archive and its full ledger. Villagers may open their own; staff any in their village.
+/// Committee members record directly (after a confirmation step), review each other's larger records,
+/// and reverse a line from the line itself.
+/// </summary>
 public sealed class HouseholdDetailModel(
-    VillageAccess access, HouseholdQueries households, LedgerQueries ledger, LedgerPosting posting, IStringLocalizer<SharedResource> text) : PageModel
+    VillageAccess access, HouseholdQueries households, LedgerQueries ledger, LedgerPosting posting, DirectRecording recording,
+    DirectRecordQueries directRecords, IStringLocalizer<SharedResource> text) : PageModel
 {
     public const int PageSize = 30;
-    public static readonly EntryKind[] RecordableKinds = [EntryKind.Award, EntryKind.Deduction, EntryKind.Adjustment];
+    public static readonly EntryKind[] RecordableKinds = DirectRecording.Kinds;
 
     /// <summary>
-    /// Made when the form is shown and sent back with it, so a double tap or a resend on a weak
-    /// signal records the change once.
+    /// Made when the form is shown and carried through the confirmation step (whose address holds it), so a
+    /// double tap, a resend on a weak signal or going back to the confirmation records the change once.
     /// </summary>
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string FormKey { get; set; } = "";
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public int? Amount { get; set; }
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public EntryKind Kind { get; set; } = EntryKind.Award;
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string? Reason { get; set; }
 
+    /// <summary>
+    /// Ticked to record the same change again on purpose. A browser refills a form when going back to it but
+    /// makes the page afresh, with a new key; an identical record by the same member within
+    /// <see cref="TwinWindow"/> is therefore written only with this.
+    /// </summary>
     [BindProperty]
+    public string? Again { get; set; }
+
+    public static readonly TimeSpan TwinWindow = TimeSpan.FromMinutes(30);
+
+    /// <summary>The entry a committee member chose to reverse from its ledger line.</summary>
+    [BindProperty(SupportsGet = true, Name = "reverse")]
     public long? EntryNumber { get; set; }
 
     [BindProperty]
     public string? ReverseReason { get; set; }
 
+    [BindProperty]
+    public long? DirectRecordNumber { get; set; }
+
+    [BindProperty]
+    public string? RejectReason { get; set; }
+
     /// <summary>The entry just written, shown as a confirmation after the redirect.</summary>
     [BindProperty(SupportsGet = true)]
     public long? Done { get; set; }
+
+    /// <summary>The direct record just submitted or resolved, shown after the redirect.</summary>
+    [BindProperty(SupportsGet = true, Name = "record")]
+    public long? RecordDone { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? Before { get; set; }
 
     public bool CanRecord { get; private set; }
 
     public bool CanReverse { get; private set; }
 
-    [BindProperty(SupportsGet = true)]
-    public long? Before { get; set; }
+    public RecordPreview? Preview { get; private set; }
+
+    public LedgerLine? ReverseTarget { get; private set; }
+
+    public DirectRecordView? ResolvedRecord { get; private set; }
+
+    public IReadOnlyList<PendingDirectRecord> Pending { get; private set; } = [];
+
+    public List<ErrorLink> Errors { get; } = [];
+
+    public string? ErrorFor(string target) => Errors.FirstOrDefault(e => e.Target == target)?.Message;
 
     public Village Village { get; private set; } = null!;
 
@@ -58,67 +104,224 @@ public sealed class HouseholdDetailModel(
     /// <summary>Staff came from the village register; a villager came from their own home page.</summary>
     public bool FromRegister { get; private set; }
 
+    public Guid UserId => grant.UserId;
+
+    /// <summary>A record on one's own household is for someone else to review.</summary>
+    public bool OwnHousehold => grant.OwnHouseholds.Contains(householdId);
+
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
+
+    public string HouseholdPath => string.Create(CultureInfo.InvariantCulture, $"{VillagePath}/households/{Household.Number}");
+
+    /// <summary>Back to the record form with what was typed, to change it before confirming.</summary>
+    public string EditLink => $"{HouseholdPath}?Kind={Kind}&Amount={Amount?.ToString(CultureInfo.InvariantCulture)}&Reason={Uri.EscapeDataString(Reason ?? "")}#record-form";
 
     public async Task<IActionResult> OnGetAsync(string villageCode, int householdNo, CancellationToken ct)
     {
-        FormKey = Guid.NewGuid().ToString("N");
-        return await LoadAsync(villageCode, householdNo, ct) is { } missing ? missing : Page();
+        FormKey = NewFormKey();
+        if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
+            return missing;
+        if (EntryNumber is { } number && CanReverse)
+            await LoadReverseTargetAsync(number, forWrite: false, ct);
+        return Page();
     }
 
-    /// <summary>A committee member records an award, deduction or adjustment directly.</summary>
+    /// <summary>
+    /// The confirmation step: checks the record and shows what will be written, without writing.
+    /// A GET, so going back to it is harmless and its key travels in its own address.
+    /// </summary>
+    public async Task<IActionResult> OnGetPreviewAsync(string villageCode, int householdNo, CancellationToken ct)
+    {
+        if (!IsFormKey(FormKey))
+            FormKey = NewFormKey();
+        if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
+            return missing;
+        if (!CanRecord)
+            return Forbid();
+        if (!AmountIsReadable())
+            return Page();
+        try
+        {
+            await ShowPreviewAsync(ct);
+        }
+        catch (DomainException ex)
+        {
+            AddError(ex.Code, FieldFor(ex.Code), ex.Message);
+        }
+        return Page();
+    }
+
+    /// <summary>A committee member confirms a direct record: it posts, or waits for a second member above the threshold.</summary>
     public async Task<IActionResult> OnPostRecordAsync(string villageCode, int householdNo, CancellationToken ct)
     {
         if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
             return missing;
         if (!CanRecord)
             return Forbid();
-        if (!ModelState.IsValid || Amount is null || !RecordableKinds.Contains(Kind))
+        if (!AmountIsReadable())
+            return Page();
+        try
         {
-            ModelState.AddModelError(nameof(Amount), text["entry.amount-range"]);
+            var command = Command() with { IdempotencyKey = Key("record") };
+            if (await recording.RecentTwinAsync(command, TwinWindow, ct) is { } twin && Again != twin.Marker)
+            {
+                await ShowPreviewAsync(ct);
+                AddError("Committee.TwinNotRecorded", "record-again", "");
+                return Page();
+            }
+            var outcome = await recording.RecordAsync(command, ct);
+            return outcome.Waiting is { } waiting
+                ? Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?record={waiting.Number}"))
+                : Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?done={outcome.Entry!.Number}"));
+        }
+        catch (DomainException ex)
+        {
+            if (ex.Code == "idempotency.conflict")
+            {
+                // The form was sent once already with other values (refilled after going back, then changed):
+                // a fresh form lets the member check and send the new values on purpose.
+                FormKey = NewFormKey();
+                ModelState.Remove(nameof(FormKey));
+                AddError("Committee.FormUsed", "record-amount", "");
+            }
+            else
+            {
+                AddError(ex.Code, FieldFor(ex.Code), ex.Message);
+            }
             return Page();
         }
-        return await WriteAsync(nameof(Amount), nameof(Reason), async grant => await posting.PostAsync(new PostEntry(grant.Village.Id, householdId, Amount.Value, Kind,
-            Reason ?? "", SourceKinds.Committee, SubmittedBy: grant.UserId, ApprovedBy: grant.UserId, IdempotencyKey: Key("record")), ct));
     }
 
-    /// <summary>A committee member corrects one of this household's entries by reversing it.</summary>
+    /// <summary>A committee member corrects one of this household's entries by reversing it, from the line's own action.</summary>
     public async Task<IActionResult> OnPostReverseAsync(string villageCode, int householdNo, CancellationToken ct)
     {
         if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
             return missing;
         if (!CanReverse)
             return Forbid();
-        if (EntryNumber is not { } number || !await ledger.BelongsToAsync(Village.Id, householdId, number, ct))
+        // Whether it is reversed already is for the ledger to say: a double tap then gets the first reversal back.
+        if (EntryNumber is not { } number || !await LoadReverseTargetAsync(number, forWrite: true, ct))
+            return Page();
+        try
         {
-            ModelState.AddModelError(nameof(EntryNumber), text["entry.not-found"]);
+            var entry = await posting.ReverseAsync(new ReverseEntry(grant.Village.Id, number, ReverseReason ?? "", grant.UserId, Key("reverse")), ct);
+            return Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?done={entry.Number}"));
+        }
+        catch (DomainException ex)
+        {
+            var aboutReason = ex.Code.StartsWith("entry.reason", StringComparison.Ordinal);
+            if (!aboutReason)
+                ReverseTarget = null;
+            AddError(ex.Code, aboutReason ? "reverse-reason" : null, ex.Message);
             return Page();
         }
-        return await WriteAsync(nameof(EntryNumber), nameof(ReverseReason), async grant =>
-            await posting.ReverseAsync(new ReverseEntry(grant.Village.Id, number, ReverseReason ?? "", grant.UserId, Key("reverse")), ct));
     }
+
+    public Task<IActionResult> OnPostApproveAsync(string villageCode, int householdNo, CancellationToken ct) =>
+        ResolveAsync(villageCode, householdNo, (c, token) => recording.ApproveAsync(c, token), ct);
+
+    public Task<IActionResult> OnPostRejectAsync(string villageCode, int householdNo, CancellationToken ct) =>
+        ResolveAsync(villageCode, householdNo, (c, token) => recording.RejectAsync(c with { Note = RejectReason }, token), ct);
+
+    public Task<IActionResult> OnPostWithdrawAsync(string villageCode, int householdNo, CancellationToken ct) =>
+        ResolveAsync(villageCode, householdNo, (c, token) => recording.WithdrawAsync(c, token), ct);
 
     private VillageGrant grant = null!;
     private Guid householdId;
 
-    private string? Key(string action) =>
-        FormKey.Length is > 0 and <= 64 && FormKey.All(char.IsAsciiLetterOrDigit) ? $"ui-{action}-{FormKey}" : null;
-
-    /// <summary>Runs the write; a broken rule is shown beside the field it is about, in the user's language.</summary>
-    private async Task<IActionResult> WriteAsync(string field, string reasonField, Func<VillageGrant, Task<LedgerEntry>> write)
+    private async Task<IActionResult> ResolveAsync(string villageCode, int householdNo,
+        Func<ResolveDirectRecord, CancellationToken, Task<DirectRecord>> resolve, CancellationToken ct)
     {
+        if (await LoadAsync(villageCode, householdNo, ct) is { } missing)
+            return missing;
+        if (!CanRecord)
+            return Forbid();
+        // Only this household's records are acted on from its page.
+        if (DirectRecordNumber is not { } number || await directRecords.FindAsync(Village.Id, number, ct) is not { } found
+            || found.HouseholdNumber != Household.Number)
+        {
+            AddError("direct-record.not-found", null, "");
+            return Page();
+        }
         try
         {
-            var entry = await write(grant);
-            return Redirect($"{VillagePath}/households/{Household.Number}?done={entry.Number}#entry-{entry.Number}");
+            var record = await resolve(new ResolveDirectRecord(grant.Village.Id, number, grant.UserId), ct);
+            return Redirect(string.Create(CultureInfo.InvariantCulture, $"{HouseholdPath}?record={record.Number}"));
         }
         catch (DomainException ex)
         {
-            var message = text[ex.Code];
-            var about = ex.Code.StartsWith("entry.reason", StringComparison.Ordinal) ? reasonField : field;
-            ModelState.AddModelError(about, message.ResourceNotFound ? ex.Message : message.Value);
+            var target = ex.Code is "direct-record.reason-required" or "entry.reason-too-long"
+                ? string.Create(CultureInfo.InvariantCulture, $"reject-reason-{number}")
+                : string.Create(CultureInfo.InvariantCulture, $"direct-record-{number}");
+            AddError(ex.Code, target, ex.Message);
             return Page();
         }
+    }
+
+    private async Task ShowPreviewAsync(CancellationToken ct)
+    {
+        var command = Command() with { IdempotencyKey = Key("record") };
+        var settings = await recording.CheckAsync(command, ct);
+        Preview = new RecordPreview(Amount!.Value, Kind, Reason!.Trim(), DirectRecording.NeedsSecondMember(settings, Amount.Value),
+            settings.TwoReviewerThreshold, await recording.RecentTwinAsync(command, TwinWindow, ct));
+    }
+
+    private RecordDirectly Command() => new(grant.Village.Id, householdId, Amount ?? 0, Kind, Reason ?? "", grant.UserId);
+
+    /// <summary>A number the browser could not read (10.5, letters) is reported in the user's language.</summary>
+    private bool AmountIsReadable()
+    {
+        if (Amount is not null && ModelState.GetFieldValidationState(nameof(Amount)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid
+            && ModelState.GetFieldValidationState(nameof(Kind)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+            return true;
+        ModelState.Remove(nameof(Amount));
+        ModelState.Remove(nameof(Kind));
+        AddError("Committee.AmountUnreadable", "record-amount", "");
+        return false;
+    }
+
+    private bool IsFormKey(string? key) => key is { Length: > 0 and <= 64 } && key.All(char.IsAsciiLetterOrDigit);
+
+    private static string NewFormKey() => Guid.NewGuid().ToString("N");
+
+    private string? Key(string action) => IsFormKey(FormKey) ? $"ui-{action}-{FormKey}" : null;
+
+    private static string FieldFor(string code) => code switch
+    {
+        _ when code.StartsWith("entry.reason", StringComparison.Ordinal) => "record-reason",
+        "entry.kind-not-allowed" => "record-kind",
+        _ => "record-amount",
+    };
+
+    private void AddError(string code, string? target, string fallback)
+    {
+        var message = text[code];
+        Errors.Add(new ErrorLink(message.ResourceNotFound ? fallback : message.Value, target));
+    }
+
+    /// <summary>
+    /// The entry can be reversed from this page: it is this household's, and (when only showing the form) not a
+    /// reversal and not reversed yet.
+    /// </summary>
+    private async Task<bool> LoadReverseTargetAsync(long number, bool forWrite, CancellationToken ct)
+    {
+        ReverseTarget = null;
+        if (!await ledger.BelongsToAsync(Village.Id, householdId, number, ct))
+        {
+            AddError("entry.not-found", null, "");
+            return false;
+        }
+        var line = History.Lines.FirstOrDefault(l => l.Number == number)
+            ?? (await ledger.HistoryAsync(Village.Id, householdId, Household.Number, number + 1, 1, ct)).Entries.Single();
+        if (forWrite)
+            ReverseTarget = line;
+        else if (line.Kind == EntryKind.Reversal)
+            AddError("entry.reverse-reversal", null, "");
+        else if (line.ReversedByEntry is not null)
+            AddError("entry.already-reversed", null, "");
+        else
+            ReverseTarget = line;
+        return ReverseTarget is not null;
     }
 
     /// <summary>Null when the page can be shown; otherwise the not-found answer.</summary>
@@ -139,7 +342,13 @@ public sealed class HouseholdDetailModel(
         FromRegister = grant.Has(VillagePermission.ReadHouseholds);
         Household = await households.DetailAsync(household, HouseholdDisclosure.For(grant, household.Id), ct);
         var page = await ledger.HistoryAsync(Village.Id, household.Id, household.Number, Before, PageSize, ct);
-        History = new LedgerLinesView(page.Entries, $"{VillagePath}/households/{household.Number}", Before, page.NextBefore);
+        History = new LedgerLinesView(page.Entries, HouseholdPath, Before, page.NextBefore);
+        if (CanRecord)
+        {
+            Pending = await directRecords.PendingForHouseholdAsync(Village.Id, household.Id, ct);
+            if (RecordDone is { } n && await directRecords.FindAsync(Village.Id, n, ct) is { } record && record.HouseholdNumber == household.Number)
+                ResolvedRecord = record;
+        }
         return null;
     }
 }

@@ -18,15 +18,14 @@ public sealed record ChainHead(string VillageCode, long LastEntryNumber, string 
 
 public static class LedgerApi
 {
-    private static readonly EntryKind[] CommitteeKinds = [EntryKind.Award, EntryKind.Deduction, EntryKind.Adjustment];
-
     public static RouteGroupBuilder MapLedgerApi(this RouteGroupBuilder village)
     {
         var group = village.MapGroup("").WithTags("Ledger");
         group.MapGet("/households/{householdNo:int}/ledger", History).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("A household's ledger, newest first, each line with its reason, source and actors.");
         group.MapPost("/households/{householdNo:int}/entries", Record).RequireVillage(VillagePermission.RecordEntries)
-            .WithSummary("Record an award, deduction or adjustment directly (committee). Accepts Idempotency-Key.");
+            .WithSummary("Record an award, deduction or adjustment directly (committee). Above the village's two-reviewer threshold it waits for a second member (202). Accepts Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/entries/{entryNo:long}", GetEntry).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("One ledger entry.");
         group.MapPost("/entries/{entryNo:long}/reversal", Reverse).RequireVillage(VillagePermission.ReverseEntries)
@@ -43,17 +42,22 @@ public static class LedgerApi
         return TypedResults.Ok(await ledger.HistoryAsync(household.VillageId, household.Id, household.Number, before, take ?? 50, ct));
     }
 
-    public static async Task<Created<LedgerLine>> Record(HttpContext http, HouseholdQueries households, LedgerQueries ledger, LedgerPosting posting,
+    /// <summary>
+    /// Posts at once within the village's two-reviewer threshold (201 with the entry); above it the record
+    /// waits for a second committee member (202 with the direct record, located under /direct-records).
+    /// </summary>
+    public static async Task<Results<Created<LedgerLine>, Accepted<DirectRecordView>>> Record(HttpContext http, HouseholdQueries households,
+        LedgerQueries ledger, DirectRecording recording, DirectRecordQueries directRecords,
         int householdNo, RecordEntryRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
         IdempotencyKeys.Validate(idempotencyKey);
-        if (!CommitteeKinds.Contains(request.Kind))
-            throw new DomainException("entry.kind-not-allowed", "Only awards, deductions and adjustments can be recorded directly.");
         var grant = http.Grant();
         var household = await HouseholdsApi.FindReadableAsync(http, households, householdNo, ct);
-        var entry = await posting.PostAsync(new PostEntry(grant.Village.Id, household.Id, request.Amount, request.Kind, request.Reason ?? "",
-            SourceKinds.Committee, SubmittedBy: grant.UserId, ApprovedBy: grant.UserId, OccurredOn: request.OccurredOn,
-            IdempotencyKey: idempotencyKey), ct);
+        var outcome = await recording.RecordAsync(new RecordDirectly(grant.Village.Id, household.Id, request.Amount, request.Kind, request.Reason ?? "",
+            grant.UserId, request.OccurredOn, idempotencyKey), ct);
+        if (outcome.Waiting is { } waiting)
+            return TypedResults.Accepted(DirectRecordsApi.Location(grant.Village.Code, waiting.Number), await directRecords.ViewAsync(waiting, ct));
+        var entry = outcome.Entry!;
         Telemetry.LedgerEntriesPosted.Add(1);
         var line = (await ledger.ToLinesAsync(grant.Village.Id, [entry], ct))[0];
         return TypedResults.Created($"/api/v1/villages/{grant.Village.Code}/entries/{entry.Number}", line);

@@ -268,7 +268,8 @@ public sealed class VillageScopeTests
     private static string Fill(string pattern, string villageCode) => pattern
         .Replace("{villageCode}", villageCode, StringComparison.Ordinal)
         .Replace("{householdNo:int}", "1", StringComparison.Ordinal)
-        .Replace("{entryNo:long}", "1", StringComparison.Ordinal);
+        .Replace("{entryNo:long}", "1", StringComparison.Ordinal)
+        .Replace("{recordNo:long}", "1", StringComparison.Ordinal);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url) =>
         client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
