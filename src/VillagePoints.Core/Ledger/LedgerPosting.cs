@@ -271,9 +271,15 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             // A missing head over existing entries means the table was tampered with: appending from genesis
             // would fork the chain, so refuse and send the operator to verify.
             if (await db.LedgerEntries.AnyAsync(e => e.VillageId == villageId, ct))
+            {
+                // Entries and head commit together, so a first append that committed since the head was read
+                // shows both now: that is a race to retry, not damage.
+                if (await db.VillageLedgerHeads.AnyAsync(h => h.VillageId == villageId, ct))
+                    throw new DbUpdateConcurrencyException("The village's first append committed meanwhile; try again.");
                 throw new DomainException("ledger.head-missing",
                     "The village's ledger is damaged (its chain head is missing); nothing can be recorded until an administrator has run verify.",
                     DomainErrorKind.Conflict);
+            }
             // The first append of a village: a parallel first append fails on the head's key and is retried.
             head = new VillageLedgerHead { VillageId = villageId, LastNumber = 0, LastHash = LedgerHash.Genesis };
             db.VillageLedgerHeads.Add(head);
