@@ -33,7 +33,8 @@ public static partial class OpenApiSetup
         ["Accounts"] = "Signing in with a phone number and password, and who the signed-in user is.",
         ["Places"] = "Districts, towns and villages: which villages you may see, and a village's settings.",
         ["Households"] = "A village's households (户): search, their archive and members, registration with the base grant.",
-        ["Ledger"] = "The points ledger (积分流水): a household's history, direct records by the committee, reversals and the hash-chain head.",
+        ["Ledger"] = "The points ledger (积分流水): a household's history, direct records by the committee, reversals, the hash-chain head and its signed checkpoints.",
+        ["Direct records"] = "Committee records above the village's two-reviewer threshold, waiting for a second committee member to approve or reject them.",
         ["Reports"] = "A village's headline figures.",
     };
 
