@@ -16,6 +16,8 @@ public static class ConstraintNames
     public const string EntryReversal = "IX_LedgerEntries_VillageId_ReversesEntryId";
     public const string IdempotencyKey = "PK_IdempotentRequests";
     public const string HouseholdNumber = "IX_Households_VillageId_Number";
+    /// <summary>A direct record's number: where no chain-head lock holds yet (a village's first write), two records race for it.</summary>
+    public const string DirectRecordNumber = "IX_DirectRecords_VillageId_Number";
 
     /// <summary>
     /// Maps SQLite's "Table.Column, Table.Column" (all it says about a unique failure) to the name

@@ -54,6 +54,20 @@ public static class Idempotency
             .ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, ct);
     }
 
+    /// <summary>
+    /// The answer stored under <paramref name="key"/> for <paramref name="operation"/>, whatever request it answered;
+    /// null when the key is new, absent or was used for another operation. For a look-up that must recognise what a
+    /// key wrote already (to leave it out of a duplicate check, say) without sending the request again.
+    /// </summary>
+    public static async Task<T?> PeekAsync<T>(VillagePointsDb db, Guid villageId, string? key, string operation, CancellationToken ct)
+    {
+        if (key is null)
+            return default;
+        var earlier = await db.IdempotentRequests.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.VillageId == villageId && r.Key == key, ct);
+        return earlier is null || earlier.Operation != operation ? default : JsonSerializer.Deserialize<T>(earlier.ResponseJson);
+    }
+
     /// <summary>The stored answer of an earlier request, after checking it was the same request.</summary>
     public static T Answer<T>(IdempotentRequest earlier, string operation, string requestHash)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VillagePoints.Core.Data;
 using VillagePoints.Core.Places;
 
 namespace VillagePoints.Core.Ledger;
@@ -46,11 +47,8 @@ public sealed class DirectRecord
 
     /// <summary>The ledger entry an approval posted.</summary>
     public long? EntryNumber { get; set; }
-    public string? IdempotencyKey { get; set; }
-    public required string RequestHash { get; set; }
 
-    /// <summary>The Idempotency-Key of the approval, rejection or withdrawal, so a retried resolution answers the same.</summary>
-    public string? ResolutionKey { get; set; }
+    // The Idempotency-Keys of the submission and of its resolution live in IdempotentRequests, with every other write's.
     public int Version { get; set; }
 }
 
@@ -59,17 +57,12 @@ internal sealed class DirectRecordConfiguration : IEntityTypeConfiguration<Direc
     public void Configure(EntityTypeBuilder<DirectRecord> b)
     {
         b.HasKey(x => new { x.VillageId, x.Id });
-        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique();
+        b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique().HasDatabaseName(ConstraintNames.DirectRecordNumber);
         b.HasIndex(x => new { x.VillageId, x.State, x.HouseholdId });
-        b.HasIndex(x => new { x.VillageId, x.IdempotencyKey }).IsUnique();
-        b.HasIndex(x => new { x.VillageId, x.ResolutionKey }).IsUnique();
         b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Reason).HasMaxLength(LedgerPosting.MaxReasonLength);
         b.Property(x => x.ResolutionNote).HasMaxLength(LedgerPosting.MaxReasonLength);
-        b.Property(x => x.IdempotencyKey).HasMaxLength(LedgerPosting.MaxIdempotencyKeyLength);
-        b.Property(x => x.ResolutionKey).HasMaxLength(LedgerPosting.MaxIdempotencyKeyLength);
-        b.Property(x => x.RequestHash).HasMaxLength(64);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne<Household>().WithMany().HasForeignKey(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
     }

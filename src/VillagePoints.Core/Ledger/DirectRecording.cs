@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Places;
@@ -34,124 +31,133 @@ public sealed record RecentTwin(long? EntryNumber, long? DirectRecordNumber, Dat
 /// <summary>Either the entry was posted at once, or the record waits for a second committee member.</summary>
 public sealed record DirectRecordOutcome(LedgerEntry? Entry, DirectRecord? Waiting);
 
+/// <summary>What the checks found before anything is written: the village's settings, and whether the record will wait.</summary>
+/// <param name="AboveThreshold">The amount is above the village's two-reviewer threshold.</param>
+/// <param name="OwnHousehold">A role links the member to the household: nobody reviews their own household's record.</param>
+public sealed record DirectRecordCheck(VillageSettings Settings, bool AboveThreshold, bool OwnHousehold)
+{
+    public bool WaitsForSecondMember => AboveThreshold || OwnHousehold;
+}
+
 /// <summary>
 /// Four eyes on direct records. Within the village's two-reviewer threshold a committee member's
-/// record posts at once; above it, it waits as a <see cref="DirectRecord"/> until a different
-/// committee member, not linked to the household by any role, approves it. Nothing above the
-/// village's direct maximum is taken at all: that size of change belongs in a claim with evidence.
+/// record posts at once; above it, or on a household a role links the member to, it waits as a
+/// <see cref="DirectRecord"/> until a different committee member, not linked to the household by any
+/// role, approves it. Nothing above the village's direct maximum is taken at all: that size of change
+/// belongs in a claim with evidence. Every step honours an Idempotency-Key through <see cref="Idempotency"/>,
+/// so a key means one request in the village whether it posted an entry, made a record wait or resolved one.
 /// </summary>
 public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, TimeProvider time)
 {
     public static readonly EntryKind[] Kinds = [EntryKind.Award, EntryKind.Deduction, EntryKind.Adjustment];
 
-    private const int MaxNumberAttempts = 5;
+    public const string RecordOperation = "direct-record.record";
+    public const string ApproveOperation = "direct-record.approve";
+    public const string RejectOperation = "direct-record.reject";
+    public const string WithdrawOperation = "direct-record.withdraw";
 
     public static bool NeedsSecondMember(VillageSettings settings, int amount) => Math.Abs((long)amount) > settings.TwoReviewerThreshold;
 
     /// <summary>
-    /// Every check that needs no write, so a confirmation step can refuse early. Returns the village's
-    /// settings, which say whether the record will wait for a second member.
+    /// Every check that needs no write, so a confirmation step can refuse early and say whether the record
+    /// will wait for a second member.
     /// </summary>
-    public async Task<VillageSettings> CheckAsync(RecordDirectly c, CancellationToken ct = default)
+    public async Task<DirectRecordCheck> CheckAsync(RecordDirectly c, CancellationToken ct = default)
     {
         if (!Kinds.Contains(c.Kind))
             throw new DomainException("entry.kind-not-allowed", "Only awards, deductions and adjustments can be recorded directly.");
         if (c.Amount == 0 || (c.Kind == EntryKind.Award && c.Amount < 0) || (c.Kind == EntryKind.Deduction && c.Amount > 0))
             throw new DomainException("entry.amount-sign", $"A {c.Kind} entry cannot have the amount {c.Amount}.");
-        ValidateText(c.Reason, "entry.reason-required", "entry.reason-too-long");
-        ValidateKey(c.IdempotencyKey);
-        var settings = await db.Villages.AsNoTracking().Where(v => v.Id == c.VillageId).Select(v => v.Settings).SingleOrDefaultAsync(ct)
+        LedgerPosting.ValidateReason(c.Reason);
+        Idempotency.ValidateKey(c.IdempotencyKey);
+        // The ledger's own date bounds, checked now: a waiting record must not fail only when it is approved.
+        LedgerPosting.CheckOccurredOnNotAfter(c.OccurredOn, BusinessCalendar.Today(time));
+        var village = await db.Villages.AsNoTracking().Where(v => v.Id == c.VillageId)
+                .Select(v => new { v.Settings, v.StartedOn }).SingleOrDefaultAsync(ct)
             ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
-        if (Math.Abs((long)c.Amount) > settings.MaxDirectRecordAmount)
+        if (c.OccurredOn is { } day)
+            LedgerPosting.CheckOccurredOnNotBeforeStart(day, village.StartedOn);
+        if (Math.Abs((long)c.Amount) > village.Settings.MaxDirectRecordAmount)
             throw new DomainException("entry.above-direct-maximum",
-                $"A direct record may change a household by at most {settings.MaxDirectRecordAmount} points; larger changes go through a claim.");
+                $"A direct record may change a household by at most {village.Settings.MaxDirectRecordAmount} points; larger changes go through a claim.");
         if (!await db.Households.AnyAsync(h => h.VillageId == c.VillageId && h.Id == c.HouseholdId, ct))
             throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
-        return settings;
+        return new DirectRecordCheck(village.Settings, NeedsSecondMember(village.Settings, c.Amount),
+            await LinkedToHouseholdAsync(c.SubmittedBy, c.HouseholdId, ct));
     }
 
     public async Task<DirectRecordOutcome> RecordAsync(RecordDirectly c, CancellationToken ct = default)
     {
-        var settings = await CheckAsync(c, ct);
+        var check = await CheckAsync(c, ct);
         var hash = RequestHash(c);
-        var asPosted = AsPosted(c);
 
-        if (!NeedsSecondMember(settings, c.Amount))
+        return await WriteRetry.RunAsync(db, async token =>
         {
-            // The key may already name a waiting record (the threshold changed in between): same request, same answer.
-            if (c.IdempotencyKey is not null && await FindByKeyAsync(c.VillageId, c.IdempotencyKey, ct) is { } earlier)
-                return earlier.RequestHash == hash ? new(null, earlier) : throw IdempotencyConflict();
-            return new(await posting.PostAsync(asPosted, ct), null);
-        }
+            // A retry is answered as first, whichever way it went then (the threshold may have changed since).
+            if (await ReplayedAsync(c.VillageId, c.IdempotencyKey, hash, token) is { } earlier)
+                return earlier;
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            // Under the village's ledger lock a double tap finds its twin's answer, and record numbers do not race.
+            await posting.LockAsync(c.VillageId, token);
+            if (await ReplayedAsync(c.VillageId, c.IdempotencyKey, hash, token) is { } twin)
+                return twin;
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
+            DirectRecordOutcome outcome;
+            if (!check.WaitsForSecondMember)
             {
-                return await WriteRetry.RunAsync(db, async token =>
+                var entries = await posting.AppendAsync(c.VillageId, [AsPosted(c)], token);
+                outcome = new DirectRecordOutcome(entries[0], null);
+                Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, RecordOperation, hash, new RecordAnswer(entries[0].Id, null), now);
+            }
+            else
+            {
+                // Where the lock cannot hold (a village's very first write), the unique number settles the race.
+                var last = await db.DirectRecords.Where(r => r.VillageId == c.VillageId).MaxAsync(r => (long?)r.Number, token) ?? 0;
+                var record = new DirectRecord
                 {
-                    if (c.IdempotencyKey is not null)
-                    {
-                        if (await FindByKeyAsync(c.VillageId, c.IdempotencyKey, token) is { } earlier)
-                            return earlier.RequestHash == hash ? new DirectRecordOutcome(null, earlier) : throw IdempotencyConflict();
-                        var posted = await db.LedgerEntries.AsNoTracking()
-                            .SingleOrDefaultAsync(e => e.VillageId == c.VillageId && e.IdempotencyKey == c.IdempotencyKey, token);
-                        if (posted is not null)
-                            return posted.RequestHash == LedgerPosting.RequestHash(asPosted) ? new DirectRecordOutcome(posted, null) : throw IdempotencyConflict();
-                    }
-
-                    await using var tx = await db.Database.BeginTransactionAsync(token);
-                    var last = await db.DirectRecords.Where(r => r.VillageId == c.VillageId).MaxAsync(r => (long?)r.Number, token) ?? 0;
-                    var now = BusinessCalendar.Truncate(time.GetUtcNow());
-                    var record = new DirectRecord
-                    {
-                        VillageId = c.VillageId,
-                        Id = Ids.New(now),
-                        Number = last + 1,
-                        HouseholdId = c.HouseholdId,
-                        Amount = c.Amount,
-                        Kind = c.Kind,
-                        Reason = c.Reason.Trim(),
-                        OccurredOn = c.OccurredOn,
-                        State = DirectRecordState.Pending,
-                        SubmittedBy = c.SubmittedBy,
-                        SubmittedAt = now,
-                        IdempotencyKey = c.IdempotencyKey,
-                        RequestHash = hash,
-                    };
-                    db.DirectRecords.Add(record);
-                    await db.SaveChangesAsync(token);
-                    await tx.CommitAsync(token);
-                    return new DirectRecordOutcome(null, record);
-                }, ct);
+                    VillageId = c.VillageId,
+                    Id = Ids.New(now),
+                    Number = last + 1,
+                    HouseholdId = c.HouseholdId,
+                    Amount = c.Amount,
+                    Kind = c.Kind,
+                    Reason = c.Reason.Trim(),
+                    OccurredOn = c.OccurredOn,
+                    State = DirectRecordState.Pending,
+                    SubmittedBy = c.SubmittedBy,
+                    SubmittedAt = now,
+                };
+                db.DirectRecords.Add(record);
+                outcome = new DirectRecordOutcome(null, record);
+                Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, RecordOperation, hash, new RecordAnswer(null, record.Id), now,
+                    statusCode: 202);
             }
-            catch (DbUpdateException ex) when (attempt < MaxNumberAttempts && WriteRetry.IsUniqueViolation(ex))
-            {
-                // Another record took the number, or the same key landed at the same moment: look again.
-                db.ChangeTracker.Clear();
-            }
-        }
+            await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
+            return outcome;
+        }, [ConstraintNames.DirectRecordNumber], ct);
     }
 
     /// <summary>
-    /// The same member's identical record (household, kind, amount, reason) within <paramref name="window"/>, other than one
-    /// under the command's own key. A form refilled by the browser after going back comes with a fresh key, so a page asks
-    /// for an explicit "again" before writing such a twin.
+    /// The same member's identical record (household, kind, amount, reason) within <paramref name="window"/>, other than what
+    /// the command's own key wrote already. A form refilled by the browser after going back comes with a fresh key, so a
+    /// page asks for an explicit "again" before writing such a twin; the same form sent again is a retry, not a twin.
     /// </summary>
     public async Task<RecentTwin?> RecentTwinAsync(RecordDirectly c, TimeSpan window, CancellationToken ct = default)
     {
         var since = time.GetUtcNow() - window;
         var reason = c.Reason.Trim();
-        var key = c.IdempotencyKey;
+        var own = await Idempotency.PeekAsync<RecordAnswer>(db, c.VillageId, c.IdempotencyKey, RecordOperation, ct);
+        var ownEntry = own?.EntryId ?? Guid.Empty;
+        var ownRecord = own?.RecordId ?? Guid.Empty;
         var entries = await db.LedgerEntries.AsNoTracking()
             .Where(e => e.VillageId == c.VillageId && e.HouseholdId == c.HouseholdId && e.Amount == c.Amount && e.Kind == c.Kind
-                && e.SourceKind == SourceKinds.Committee && e.SubmittedBy == c.SubmittedBy && e.Reason == reason
-                && (key == null || e.IdempotencyKey == null || e.IdempotencyKey != key))
+                && e.SourceKind == SourceKinds.Committee && e.SubmittedBy == c.SubmittedBy && e.Reason == reason && e.Id != ownEntry)
             .OrderByDescending(e => e.Number).Take(5).Select(e => new { e.Number, e.RecordedAt }).ToListAsync(ct);
         var records = await db.DirectRecords.AsNoTracking()
             .Where(r => r.VillageId == c.VillageId && r.HouseholdId == c.HouseholdId && r.Amount == c.Amount && r.Kind == c.Kind
-                && r.SubmittedBy == c.SubmittedBy && r.Reason == reason && r.State == DirectRecordState.Pending
-                && (key == null || r.IdempotencyKey == null || r.IdempotencyKey != key))
+                && r.SubmittedBy == c.SubmittedBy && r.Reason == reason && r.State == DirectRecordState.Pending && r.Id != ownRecord)
             .OrderByDescending(r => r.Number).Take(5).Select(r => new { r.Number, r.SubmittedAt }).ToListAsync(ct);
         // Compared here rather than in SQL: SQLite cannot compare DateTimeOffset values.
         var entry = entries.FirstOrDefault(e => e.RecordedAt >= since);
@@ -163,31 +169,32 @@ public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, T
 
     /// <summary>A second committee member agrees: the entry is posted with both names on it.</summary>
     public async Task<DirectRecord> ApproveAsync(ResolveDirectRecord c, CancellationToken ct = default) =>
-        await ResolveAsync(c, DirectRecordState.Approved, ct);
+        await ResolveAsync(c, DirectRecordState.Approved, ApproveOperation, ct);
 
     /// <summary>A second committee member refuses, saying why. The ledger is not touched.</summary>
     public async Task<DirectRecord> RejectAsync(ResolveDirectRecord c, CancellationToken ct = default)
     {
-        ValidateText(c.Note, "direct-record.reason-required", "entry.reason-too-long");
-        return await ResolveAsync(c, DirectRecordState.Rejected, ct);
+        if (string.IsNullOrWhiteSpace(c.Note))
+            throw new DomainException("direct-record.reason-required", "A reason is required.");
+        LedgerPosting.ValidateReason(c.Note);
+        return await ResolveAsync(c, DirectRecordState.Rejected, RejectOperation, ct);
     }
 
     /// <summary>The member who recorded it takes it back.</summary>
     public async Task<DirectRecord> WithdrawAsync(ResolveDirectRecord c, CancellationToken ct = default) =>
-        await ResolveAsync(c, DirectRecordState.Withdrawn, ct);
+        await ResolveAsync(c, DirectRecordState.Withdrawn, WithdrawOperation, ct);
 
-    private async Task<DirectRecord> ResolveAsync(ResolveDirectRecord c, DirectRecordState to, CancellationToken ct)
+    private async Task<DirectRecord> ResolveAsync(ResolveDirectRecord c, DirectRecordState to, string operation, CancellationToken ct)
     {
-        ValidateKey(c.IdempotencyKey);
+        Idempotency.ValidateKey(c.IdempotencyKey);
+        var hash = Idempotency.Fingerprint(operation)
+            .Add(c.VillageId).Add(c.Number).Add(c.ActorId).Add(to == DirectRecordState.Rejected ? c.Note!.Trim() : null)
+            .Hash();
+
         return await WriteRetry.RunAsync(db, async token =>
         {
-            if (c.IdempotencyKey is not null)
-            {
-                var byKey = await db.DirectRecords.AsNoTracking()
-                    .SingleOrDefaultAsync(r => r.VillageId == c.VillageId && r.ResolutionKey == c.IdempotencyKey, token);
-                if (byKey is not null)
-                    return byKey.Number == c.Number && byKey.State == to && byKey.ResolvedBy == c.ActorId ? byKey : throw IdempotencyConflict();
-            }
+            if (await ResolvedAsync(c.VillageId, c.IdempotencyKey, operation, hash, token) is { } earlier)
+                return earlier;
 
             await using var tx = await db.Database.BeginTransactionAsync(token);
             var record = await db.DirectRecords.SingleOrDefaultAsync(r => r.VillageId == c.VillageId && r.Number == c.Number, token)
@@ -202,11 +209,11 @@ public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, T
             }
             await CheckActorAsync(record, c.ActorId, to, token);
 
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
             record.State = to;
             record.ResolvedBy = c.ActorId;
-            record.ResolvedAt = BusinessCalendar.Truncate(time.GetUtcNow());
+            record.ResolvedAt = now;
             record.ResolutionNote = to == DirectRecordState.Rejected ? c.Note!.Trim() : null;
-            record.ResolutionKey = c.IdempotencyKey;
             record.Version++;
             if (to == DirectRecordState.Approved)
             {
@@ -218,6 +225,7 @@ public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, T
                 ], token);
                 record.EntryNumber = entries[0].Number;
             }
+            Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, operation, hash, record.Id, now, statusCode: 200);
             // The version check makes this the one resolution: a racing approver's update matches no row.
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
@@ -235,43 +243,41 @@ public sealed class DirectRecording(VillagePointsDb db, LedgerPosting posting, T
         }
         if (actor == record.SubmittedBy)
             throw new DomainException("direct-record.own-submission", "Another committee member must review what you recorded.", DomainErrorKind.Forbidden);
-        if (await db.RoleAssignments.AnyAsync(r => r.UserId == actor && r.HouseholdId == record.HouseholdId, ct))
+        if (await LinkedToHouseholdAsync(actor, record.HouseholdId, ct))
             throw new DomainException("direct-record.own-household", "Nobody reviews a record on their own household.", DomainErrorKind.Forbidden);
     }
 
-    /// <summary>The entry as it is posted when no second member is needed.</summary>
+    /// <summary>Any of the member's roles links them to the household (they live there, say).</summary>
+    private Task<bool> LinkedToHouseholdAsync(Guid userId, Guid householdId, CancellationToken ct) =>
+        db.RoleAssignments.AnyAsync(r => r.UserId == userId && r.HouseholdId == householdId, ct);
+
+    /// <summary>The entry as it is posted when no second member is needed. Its key is the record's, kept by <see cref="RecordAsync"/>.</summary>
     private static PostEntry AsPosted(RecordDirectly c) =>
         new(c.VillageId, c.HouseholdId, c.Amount, c.Kind, c.Reason, SourceKinds.Committee,
-            SubmittedBy: c.SubmittedBy, ApprovedBy: c.SubmittedBy, OccurredOn: c.OccurredOn, IdempotencyKey: c.IdempotencyKey);
+            SubmittedBy: c.SubmittedBy, ApprovedBy: c.SubmittedBy, OccurredOn: c.OccurredOn);
 
-    private Task<DirectRecord?> FindByKeyAsync(Guid villageId, string key, CancellationToken ct) =>
-        db.DirectRecords.AsNoTracking().SingleOrDefaultAsync(r => r.VillageId == villageId && r.IdempotencyKey == key, ct);
-
-    /// <summary>A JSON array of invariant text: no separator inside a field can shift it into the next.</summary>
-    public static string RequestHash(RecordDirectly c)
+    /// <summary>What a keyed submission answered before: the entry it posted, or the record as it stands now.</summary>
+    private async Task<DirectRecordOutcome?> ReplayedAsync(Guid villageId, string? key, string hash, CancellationToken ct)
     {
-        string[] fields =
-        [
-            "direct-record/1", c.VillageId.ToString(), c.HouseholdId.ToString(), c.Amount.ToString(CultureInfo.InvariantCulture),
-            c.Kind.ToString(), c.Reason.Trim(), c.SubmittedBy.ToString(), c.OccurredOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-        ];
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(fields))));
+        var answer = await Idempotency.ReplayAsync<RecordAnswer>(db, villageId, key, RecordOperation, hash, ct);
+        if (answer is null)
+            return null;
+        if (answer.EntryId is { } entryId)
+            return new DirectRecordOutcome(await db.LedgerEntries.AsNoTracking().SingleAsync(e => e.VillageId == villageId && e.Id == entryId, ct), null);
+        return new DirectRecordOutcome(null, await db.DirectRecords.AsNoTracking().SingleAsync(r => r.VillageId == villageId && r.Id == answer.RecordId, ct));
     }
 
-    private static DomainException IdempotencyConflict() =>
-        new("idempotency.conflict", "This Idempotency-Key was already used for a different request.", DomainErrorKind.Conflict);
-
-    private static void ValidateText(string? text, string requiredCode, string tooLongCode)
+    private async Task<DirectRecord?> ResolvedAsync(Guid villageId, string? key, string operation, string hash, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(text))
-            throw new DomainException(requiredCode, "A reason is required.");
-        if (text.Trim().Length > LedgerPosting.MaxReasonLength)
-            throw new DomainException(tooLongCode, $"The reason may be at most {LedgerPosting.MaxReasonLength} characters.");
+        var id = await Idempotency.ReplayAsync<Guid?>(db, villageId, key, operation, hash, ct);
+        return id is null ? null : await db.DirectRecords.AsNoTracking().SingleAsync(r => r.VillageId == villageId && r.Id == id, ct);
     }
 
-    private static void ValidateKey(string? key)
-    {
-        if (key is not null && (key.Length is 0 or > LedgerPosting.MaxIdempotencyKeyLength))
-            throw new DomainException("idempotency.key-invalid", $"An Idempotency-Key has 1 to {LedgerPosting.MaxIdempotencyKeyLength} characters.");
-    }
+    /// <summary>The fingerprint of a submission: the same key with any other field is another request.</summary>
+    public static string RequestHash(RecordDirectly c) => Idempotency.Fingerprint(RecordOperation)
+        .Add(c.VillageId).Add(c.HouseholdId).Add(c.Amount).Add(c.Kind).Add(c.Reason.Trim()).Add(c.SubmittedBy).Add(c.OccurredOn)
+        .Hash();
+
+    /// <summary>The answer kept under a submission's key: exactly one of the two is set.</summary>
+    private sealed record RecordAnswer(Guid? EntryId, Guid? RecordId);
 }

@@ -85,13 +85,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
         var now = time.GetUtcNow();
         foreach (var c in commands)
-        {
-            if (OccurredOnOf(c, now) < village.StartedOn)
-                throw new DomainException("entry.occurred-on-too-early",
-                    $"The date a change happened cannot be before the village's points archive started ({Iso(village.StartedOn)}).");
-            // Once monthly notices exist, this is where a date inside a month whose notice has closed is
-            // refused ("entry.occurred-on-closed-month"): that month's totals were published and verified.
-        }
+            CheckOccurredOnNotBeforeStart(OccurredOnOf(c, now), village.StartedOn);
 
         var householdIds = commands.Select(c => c.HouseholdId).Distinct().ToList();
         var known = await db.Households.Where(h => h.VillageId == villageId && householdIds.Contains(h.Id))
@@ -386,13 +380,34 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new DomainException("entry.source", "The entry's source is missing or too long.");
         // A deed cannot happen after today in the village's calendar, nor after the moment it was recorded.
         var latest = c.RecordedAt is { } recorded && BusinessCalendar.DateOf(recorded) < today ? BusinessCalendar.DateOf(recorded) : today;
-        if (c.OccurredOn > latest)
+        CheckOccurredOnNotAfter(c.OccurredOn, latest);
+    }
+
+    /// <summary>
+    /// The upper bound of an entry's business date: not after <paramref name="latest"/> (today in the village's
+    /// calendar, or the day an imported entry was recorded). Public so that a use case which keeps a change
+    /// before it reaches the ledger (a direct record waiting for a second member) refuses the same dates at once.
+    /// </summary>
+    public static void CheckOccurredOnNotAfter(DateOnly? occurredOn, DateOnly latest)
+    {
+        if (occurredOn > latest)
             throw new DomainException("entry.occurred-on-future", $"The date a change happened cannot be later than {Iso(latest)}.");
+    }
+
+    /// <summary>The lower bound of an entry's business date: not before the village's points archive started.</summary>
+    public static void CheckOccurredOnNotBeforeStart(DateOnly occurredOn, DateOnly villageStartedOn)
+    {
+        if (occurredOn < villageStartedOn)
+            throw new DomainException("entry.occurred-on-too-early",
+                $"The date a change happened cannot be before the village's points archive started ({Iso(villageStartedOn)}).");
+        // Once monthly notices exist, this is where a date inside a month whose notice has closed is
+        // refused ("entry.occurred-on-closed-month"): that month's totals were published and verified.
     }
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void ValidateReason(string? reason)
+    /// <summary>An entry's reason: present, not too long, and free of characters that cannot be stored or shown safely.</summary>
+    public static void ValidateReason(string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("entry.reason-required", "Every entry needs a reason.");

@@ -174,10 +174,6 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -193,15 +189,6 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ResolutionKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ResolutionNote")
                         .HasMaxLength(200)
@@ -232,14 +219,9 @@ namespace VillagePoints.Migrations.Postgres.Migrations
 
                     b.HasIndex("VillageId", "HouseholdId");
 
-                    b.HasIndex("VillageId", "IdempotencyKey")
-                        .IsUnique();
-
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
-
-                    b.HasIndex("VillageId", "ResolutionKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_DirectRecords_VillageId_Number");
 
                     b.HasIndex("VillageId", "State", "HouseholdId");
 

@@ -167,10 +167,6 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -185,15 +181,6 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResolutionKey")
-                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResolutionNote")
@@ -225,14 +212,9 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
 
                     b.HasIndex("VillageId", "HouseholdId");
 
-                    b.HasIndex("VillageId", "IdempotencyKey")
-                        .IsUnique();
-
                     b.HasIndex("VillageId", "Number")
-                        .IsUnique();
-
-                    b.HasIndex("VillageId", "ResolutionKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_DirectRecords_VillageId_Number");
 
                     b.HasIndex("VillageId", "State", "HouseholdId");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using VillagePoints.Core;
@@ -12,7 +13,8 @@ namespace VillagePoints.Web.Households;
 
 /// <summary>What the committee member is asked to confirm before a direct record is written.</summary>
 /// <param name="Twin">The same member's identical record of a moment ago, which must be confirmed again on purpose.</param>
-public sealed record RecordPreview(int Amount, EntryKind Kind, string Reason, bool NeedsSecondMember, int Threshold, RecentTwin? Twin);
+/// <param name="OwnHousehold">It waits because the member's role links them to this household, whatever the amount.</param>
+public sealed record RecordPreview(int Amount, EntryKind Kind, string Reason, bool NeedsSecondMember, bool OwnHousehold, int Threshold, RecentTwin? Twin);
 
 /// <summary>One line of the error summary at the top of the page, linking to the field it is about.</summary>
 public sealed record ErrorLink(string Message, string? Target);
@@ -261,24 +263,43 @@ public sealed class HouseholdDetailModel(
     private async Task ShowPreviewAsync(CancellationToken ct)
     {
         var command = Command() with { IdempotencyKey = Key("record") };
-        var settings = await recording.CheckAsync(command, ct);
-        Preview = new RecordPreview(Amount!.Value, Kind, Reason!.Trim(), DirectRecording.NeedsSecondMember(settings, Amount.Value),
-            settings.TwoReviewerThreshold, await recording.RecentTwinAsync(command, TwinWindow, ct));
+        var check = await recording.CheckAsync(command, ct);
+        Preview = new RecordPreview(Amount!.Value, Kind, Reason!.Trim(), check.WaitsForSecondMember, check.OwnHousehold && !check.AboveThreshold,
+            check.Settings.TwoReviewerThreshold, await recording.RecentTwinAsync(command, TwinWindow, ct));
     }
 
     private RecordDirectly Command() => new(grant.Village.Id, householdId, Amount ?? 0, Kind, Reason ?? "", grant.UserId);
 
-    /// <summary>A number the browser could not read (10.5, letters) is reported in the user's language.</summary>
+    /// <summary>
+    /// A value the form could not read (10.5 or letters as the amount, an unknown kind) is reported beside its field in the
+    /// user's language, naming the value typed (model binding's message, localized at start-up); an empty amount asks for one.
+    /// </summary>
     private bool AmountIsReadable()
     {
-        if (Amount is not null && ModelState.GetFieldValidationState(nameof(Amount)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid
-            && ModelState.GetFieldValidationState(nameof(Kind)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        var amountInvalid = ModelState.GetFieldValidationState(nameof(Amount)) == ModelValidationState.Invalid;
+        var kindInvalid = ModelState.GetFieldValidationState(nameof(Kind)) == ModelValidationState.Invalid;
+        if (Amount is not null && !amountInvalid && !kindInvalid)
             return true;
+        var amountMessage = BindingError(nameof(Amount));
+        var kindMessage = BindingError(nameof(Kind));
         ModelState.Remove(nameof(Amount));
         ModelState.Remove(nameof(Kind));
-        AddError("Committee.AmountUnreadable", "record-amount", "");
+        if (amountMessage is not null)
+            Errors.Add(new ErrorLink(amountMessage, "record-amount"));
+        else if (amountInvalid || Amount is null)
+            AddError("Committee.AmountUnreadable", "record-amount", "");
+        if (kindInvalid)
+        {
+            if (kindMessage is not null)
+                Errors.Add(new ErrorLink(kindMessage, "record-kind"));
+            else
+                AddError("Binding.Invalid", "record-kind", "");
+        }
         return false;
     }
+
+    private string? BindingError(string key) =>
+        ModelState.TryGetValue(key, out var entry) ? entry.Errors.Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m)) : null;
 
     private bool IsFormKey(string? key) => key is { Length: > 0 and <= 64 } && key.All(char.IsAsciiLetterOrDigit);
 

@@ -24,7 +24,7 @@ public static class LedgerApi
         group.MapGet("/households/{householdNo:int}/ledger", History).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("A household's ledger, newest first, each line with its reason, source and actors.");
         group.MapPost("/households/{householdNo:int}/entries", Record).RequireVillage(VillagePermission.RecordEntries)
-            .WithSummary("Record an award, deduction or adjustment directly (committee). Above the village's two-reviewer threshold it waits for a second member (202). Accepts Idempotency-Key.")
+            .WithSummary("Record an award, deduction or adjustment directly (committee). Above the village's two-reviewer threshold, or on a household the member's role links them to, it waits for a second member (202). Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/entries/{entryNo:long}", GetEntry).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("One ledger entry.");
@@ -43,8 +43,8 @@ public static class LedgerApi
     }
 
     /// <summary>
-    /// Posts at once within the village's two-reviewer threshold (201 with the entry); above it the record
-    /// waits for a second committee member (202 with the direct record, located under /direct-records).
+    /// Posts at once within the village's two-reviewer threshold (201 with the entry); above it, or on the member's own
+    /// household, the record waits for a second committee member (202 with the direct record, located under /direct-records).
     /// </summary>
     public static async Task<Results<Created<LedgerLine>, Accepted<DirectRecordView>>> Record(HttpContext http, HouseholdQueries households,
         LedgerQueries ledger, DirectRecording recording, DirectRecordQueries directRecords,

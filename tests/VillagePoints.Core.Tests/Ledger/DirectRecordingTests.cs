@@ -266,14 +266,134 @@ public sealed class DirectRecordingTests
         var twinOfPosted = await Recording(db).RecentTwinAsync(Award(v, member, 5, key: "ui-record-c"), TimeSpan.FromMinutes(30));
         var twinOfWaiting = await Recording(db).RecentTwinAsync(Award(v, member, 50, key: "ui-record-c"), TimeSpan.FromMinutes(30));
         var underItsOwnKey = await Recording(db).RecentTwinAsync(Award(v, member, 5, key: "ui-record-a"), TimeSpan.FromMinutes(30));
+        var waitingUnderItsOwnKey = await Recording(db).RecentTwinAsync(Award(v, member, 50, key: "ui-record-b"), TimeSpan.FromMinutes(30));
         var byAnotherMember = await Recording(db).RecentTwinAsync(Award(v, other, 5, key: "ui-record-c"), TimeSpan.FromMinutes(30));
         var otherAmount = await Recording(db).RecentTwinAsync(Award(v, member, 6, key: "ui-record-c"), TimeSpan.FromMinutes(30));
 
         Assert.Equal($"entry-{posted.Entry!.Number}", twinOfPosted?.Marker);
         Assert.Equal($"record-{waiting.Waiting!.Number}", twinOfWaiting?.Marker);
         Assert.Null(underItsOwnKey);
+        Assert.Null(waitingUnderItsOwnKey);
         Assert.Null(byAnotherMember);
         Assert.Null(otherAmount);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task RecordAsync_OnAHouseholdTheMembersRoleLinksThemTo_WaitsForASecondMember_EvenWithinTheThreshold(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 2);
+        var resident = await MemberAsync(database, v, "测试户1", livesIn: 1);
+        var second = await MemberAsync(database, v, "黄建国");
+
+        DirectRecordCheck check;
+        DirectRecordOutcome own, neighbours;
+        await using (var db = database.NewContext())
+        {
+            check = await Recording(db).CheckAsync(Award(v, resident, 5));
+            own = await Recording(db).RecordAsync(Award(v, resident, 5));
+            neighbours = await Recording(db).RecordAsync(Award(v, resident, 5, household: 2));
+        }
+        Assert.Equal((false, true, true), (check.AboveThreshold, check.OwnHousehold, check.WaitsForSecondMember));
+        Assert.Null(own.Entry);
+        Assert.Equal((DirectRecordState.Pending, 5), (own.Waiting!.State, own.Waiting.Amount));
+        Assert.Equal(v.HouseholdIds[1], Assert.Single(await EntriesAsync(database, v)).HouseholdId);
+        Assert.Equal(5, neighbours.Entry!.Amount);
+        Assert.Null(await BalanceAsync(database, v, 1));
+
+        await using (var db = database.NewContext())
+            await Recording(db).ApproveAsync(By(v, own.Waiting.Number, second));
+        var approved = (await EntriesAsync(database, v)).Single(e => e.HouseholdId == v.HouseholdIds[0]);
+        Assert.Equal((resident, second, 5), (approved.SubmittedBy!.Value, approved.ApprovedBy!.Value, approved.Amount));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task RecordAsync_AKeyFirstUsedForAnEntryPostedAtOnce_AnswersWithThatEntry_AndAChangedBodyThatWouldWaitIsAConflict(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var member = await MemberAsync(database, v, "陈秀梅");
+
+        await using var db = database.NewContext();
+        var first = await Recording(db).RecordAsync(Award(v, member, 5, key: "patrol-1"));
+        db.ChangeTracker.Clear();
+        var retry = await Recording(db).RecordAsync(Award(v, member, 5, key: "patrol-1"));
+        var changed = await Assert.ThrowsAsync<DomainException>(() => Recording(db).RecordAsync(Award(v, member, 50, key: "patrol-1")));
+
+        Assert.Equal(first.Entry!.Number, retry.Entry!.Number);
+        Assert.Null(retry.Waiting);
+        Assert.Equal(("idempotency.conflict", DomainErrorKind.Conflict), (changed.Code, changed.Kind));
+        Assert.Single(await EntriesAsync(database, v));
+        Assert.Equal(0, await db.DirectRecords.CountAsync(r => r.VillageId == v.VillageId));
+        // The key is kept once, in the one store, for the direct record as a whole.
+        var kept = await db.IdempotentRequests.AsNoTracking().SingleAsync(r => r.VillageId == v.VillageId);
+        Assert.Equal(("patrol-1", DirectRecording.RecordOperation), (kept.Key, kept.Operation));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task RecordAsync_ResentAfterTheThresholdWasRaised_AnswersWithTheRecordItMadeWait(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var member = await MemberAsync(database, v, "陈秀梅");
+        DirectRecordOutcome first;
+        await using (var db = database.NewContext())
+            first = await Recording(db).RecordAsync(Award(v, member, 50, key: "door-9"));
+        await ChangeVillageAsync(database, v, village => village.Settings.TwoReviewerThreshold = 60);
+
+        await using var again = database.NewContext();
+        var retry = await Recording(again).RecordAsync(Award(v, member, 50, key: "door-9"));
+
+        Assert.Null(retry.Entry);
+        Assert.Equal(first.Waiting!.Id, retry.Waiting!.Id);
+        Assert.Empty(await EntriesAsync(database, v));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task One_key_is_one_request_a_submissions_key_cannot_approve_and_an_approvals_key_answers_the_same_approval(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var first = await MemberAsync(database, v, "陈秀梅");
+        var second = await MemberAsync(database, v, "黄建国");
+        await using var db = database.NewContext();
+        var waiting = (await Recording(db).RecordAsync(Award(v, first, 40, key: "k-submit"))).Waiting!;
+
+        var withTheSubmissionsKey = await Assert.ThrowsAsync<DomainException>(() =>
+            Recording(db).ApproveAsync(By(v, waiting.Number, second) with { IdempotencyKey = "k-submit" }));
+        var approved = await Recording(db).ApproveAsync(By(v, waiting.Number, second) with { IdempotencyKey = "k-approve" });
+        db.ChangeTracker.Clear();
+        var retried = await Recording(db).ApproveAsync(By(v, waiting.Number, second) with { IdempotencyKey = "k-approve" });
+        var withdrawal = await Assert.ThrowsAsync<DomainException>(() =>
+            Recording(db).WithdrawAsync(By(v, waiting.Number, first) with { IdempotencyKey = "k-approve" }));
+
+        Assert.Equal("idempotency.conflict", withTheSubmissionsKey.Code);
+        Assert.Equal((DirectRecordState.Approved, approved.EntryNumber), (retried.State, retried.EntryNumber));
+        Assert.Equal("idempotency.conflict", withdrawal.Code);
+        Assert.Single(await EntriesAsync(database, v));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task RecordAsync_WithADateTheLedgerWouldRefuse_IsRefusedAtSubmission_EvenWhenItWouldWait(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var member = await MemberAsync(database, v, "陈秀梅");
+        var tomorrow = BusinessCalendar.Today(TimeProvider.System).AddDays(1);
+        var beforeTheStart = VillageBuilder.VillageStartedOn.AddDays(-1);
+
+        await using var db = database.NewContext();
+        var future = await Assert.ThrowsAsync<DomainException>(() => Recording(db).RecordAsync(Award(v, member, 50) with { OccurredOn = tomorrow }));
+        var early = await Assert.ThrowsAsync<DomainException>(() => Recording(db).RecordAsync(Award(v, member, 50) with { OccurredOn = beforeTheStart }));
+        var postedAtOnce = await Assert.ThrowsAsync<DomainException>(() => Recording(db).RecordAsync(Award(v, member, 5) with { OccurredOn = beforeTheStart }));
+        var onTheFirstDay = await Recording(db).RecordAsync(Award(v, member, 50) with { OccurredOn = VillageBuilder.VillageStartedOn });
+
+        Assert.Equal(("entry.occurred-on-future", DomainErrorKind.Invalid), (future.Code, future.Kind));
+        Assert.Equal("entry.occurred-on-too-early", early.Code);
+        Assert.Equal("entry.occurred-on-too-early", postedAtOnce.Code);
+        Assert.Equal(VillageBuilder.VillageStartedOn, onTheFirstDay.Waiting!.OccurredOn);
+        Assert.Equal(1, await db.DirectRecords.CountAsync(r => r.VillageId == v.VillageId));
+        Assert.Empty(await EntriesAsync(database, v));
     }
 
     private static async Task<Guid> MemberAsync(TestDatabase database, ArrangedVillage v, string name, int? livesIn = null)

@@ -74,19 +74,16 @@ public sealed class LandingAndHeaderTests
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
         var member = await app.PageClientAsync(TestApp.In(a, Role.CommitteeMember));
         var path = $"/villages/{a.VillageCode}/households/1";
-        var token = await PageClients.FormTokenAsync(member, path);
 
-        var response = await member.PostAsync($"{path}?handler=Record", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["FormKey"] = "0123456789abcdef0123456789abcdef",
-            ["Kind"] = "Award",
-            ["Amount"] = "10.5",
-            ["Reason"] = "清理卫生死角",
-        }));
-        var html = await response.Content.ReadAsStringAsync();
+        // The form's first step: checking what will be written, which the browser sends as a GET.
+        var response = await member.GetAsync($"{path}?handler=Preview&FormKey=0123456789abcdef0123456789abcdef&Kind=Award"
+            + $"&Amount=10.5&Reason={Uri.EscapeDataString("清理卫生死角")}");
+        var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
-        Assert.Contains("“10.5”无效，请按提示填写。", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#record-amount\">“10.5”无效，请按提示填写。</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<span id=\"record-amount-error\" class=\"field-error\">“10.5”无效，请按提示填写。</span>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("is not valid for", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"confirm\"", html, StringComparison.Ordinal);
     }
 }

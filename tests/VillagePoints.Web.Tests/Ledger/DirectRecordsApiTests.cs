@@ -36,6 +36,25 @@ public sealed class DirectRecordsApiTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_member_recording_on_their_own_household_waits_for_a_second_member_even_within_the_threshold(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        var resident = await app.ClientAsync(TestApp.In(v, Role.CommitteeMember), TestApp.In(v, Role.Villager, householdNumber: 1));
+
+        var own = await resident.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/1/entries",
+            new { amount = 5, kind = "Award", reason = "打扫村道" });
+        var neighbours = await resident.PostAsJsonAsync($"/api/v1/villages/{v.VillageCode}/households/2/entries",
+            new { amount = 5, kind = "Award", reason = "打扫村道" });
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Created), (own.StatusCode, neighbours.StatusCode));
+        var waiting = await own.Content.ReadFromJsonAsync<DirectRecordView>();
+        Assert.Equal((DirectRecordState.Pending, 5), (waiting!.State, waiting.Amount));
+        await using var db = app.NewContext();
+        Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.VillageId == v.VillageId));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task The_member_who_recorded_it_cannot_approve_it(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
