@@ -36,6 +36,7 @@ public static partial class OpenApiSetup
         ["Ledger"] = "The points ledger (积分流水): a household's history, direct records by the committee, reversals, the hash-chain head and its signed checkpoints.",
         ["Direct records"] = "Committee records above the village's two-reviewer threshold, waiting for a second committee member to approve or reject them.",
         ["Reports"] = "A village's headline figures.",
+        ["Evidence"] = "Evidence photos (佐证材料) attached to claims: stored upright, at most 1600 px, as JPEG without EXIF or GPS tags; readable by the village's staff.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

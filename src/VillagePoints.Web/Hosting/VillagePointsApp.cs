@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Localization;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
+using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
 using VillagePoints.Core.Reports;
 using VillagePoints.Web.Accounts;
+using VillagePoints.Web.Evidence;
 using VillagePoints.Web.Households;
 using VillagePoints.Web.Ledger;
 using VillagePoints.Web.Places;
@@ -52,6 +54,9 @@ public static class VillagePointsApp
         services.AddScoped<LedgerQueries>();
         services.AddScoped<DirectRecording>();
         services.AddScoped<DirectRecordQueries>();
+        services.AddSingleton<IEvidenceStore>(sp => new LocalFolderEvidenceStore(
+            sp.GetRequiredService<IConfiguration>()[LocalFolderEvidenceStore.ConfigKey] ?? LocalFolderEvidenceStore.DefaultFolder));
+        services.AddScoped<EvidenceIntake>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -161,6 +166,7 @@ public static class VillagePointsApp
         village.MapCheckpointsApi();
         village.MapDirectRecordsApi();
         village.MapReportsApi();
+        village.MapEvidenceApi();
 
         app.MapRazorPages();
     }

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using VillagePoints.Core;
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Evidence;
+using VillagePoints.Web.Accounts;
+
+namespace VillagePoints.Web.Evidence;
+
+public static class EvidenceApi
+{
+    public static RouteGroupBuilder MapEvidenceApi(this RouteGroupBuilder village)
+    {
+        var group = village.MapGroup("/evidence").WithTags("Evidence");
+        // Staff who read household records only, for now: a villager may see the photos of claims about their own
+        // household, and that link is the claim's, which this feature does not know yet.
+        group.MapGet("/{id:guid}", Get).RequireVillage(VillagePermission.ReadHouseholdRecords)
+            .WithSummary("An evidence photo (佐证材料) as stored: an upright JPEG of at most 1600 px with no EXIF or GPS tags; ?size=thumb gives the 320 px thumbnail.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg");
+        return village;
+    }
+
+    public static async Task<IResult> Get(HttpContext http, VillagePointsDb db, IEvidenceStore store, Guid id, [FromQuery] string? size, CancellationToken ct)
+    {
+        var grant = http.Grant();
+        var photo = await db.EvidencePhotos.AsNoTracking()
+            .Where(p => p.VillageId == grant.Village.Id && p.Id == id)
+            .Select(p => new { p.ContentKey, p.ThumbnailKey, p.Sha256 })
+            .SingleOrDefaultAsync(ct) ?? throw NotFound();
+        var thumbnail = string.Equals(size, "thumb", StringComparison.Ordinal);
+        var content = await store.OpenReadAsync(thumbnail ? photo.ThumbnailKey : photo.ContentKey, ct) ?? throw NotFound();
+        // A photo of a household is personal: private caches only, and never sniffed into anything but an image.
+        http.Response.Headers.CacheControl = "private, max-age=3600";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.Stream(content, "image/jpeg", entityTag: thumbnail ? null : new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{photo.Sha256}\""));
+    }
+
+    private static DomainException NotFound() =>
+        new(EvidenceErrors.NotFound, "No such photo, or it is not yours to see.", DomainErrorKind.NotFound);
+}
