@@ -149,7 +149,12 @@ public static class PhotoProcessing
         var (drawWidth, drawHeight) = rotated ? (height, width) : (width, height);
         using var image = SKImage.FromBitmap(source);
         using var paint = new SKPaint();
-        canvas.DrawImage(image, new SKRect(0, 0, drawWidth, drawHeight), new SKSamplingOptions(SKCubicResampler.Mitchell), paint);
+        // Cubic sampling is sharpest for modest reductions but skips pixels (aliasing) beyond halving, where
+        // averaging through mipmaps is the better filter: thumbnails, and large PNG or WebP pictures.
+        var sampling = drawWidth < source.Width / 2f
+            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            : new SKSamplingOptions(SKCubicResampler.Mitchell);
+        canvas.DrawImage(image, new SKRect(0, 0, drawWidth, drawHeight), sampling, paint);
         canvas.Flush();
         using var snapshot = surface.Snapshot();
         using var encoded = snapshot.Encode(SKEncodedImageFormat.Jpeg, quality) ?? throw Unreadable();

@@ -51,6 +51,26 @@ public sealed class PhotoProcessingTests
         }
     }
 
+    /// <summary>Each of the eight EXIF orientations: where the stored picture's top-left quadrant ends up, and the upright size.</summary>
+    [Theory]
+    [InlineData(1, false, false, 400, 300)]
+    [InlineData(2, true, false, 400, 300)]
+    [InlineData(3, true, true, 400, 300)]
+    [InlineData(4, false, true, 400, 300)]
+    [InlineData(5, false, false, 300, 400)]
+    [InlineData(6, true, false, 300, 400)]
+    [InlineData(7, true, true, 300, 400)]
+    [InlineData(8, false, true, 300, 400)]
+    public void EveryExifOrientation_IsApplied(ushort orientation, bool markerRight, bool markerBottom, int width, int height)
+    {
+        var photo = PhotoProcessing.Process(WithExif(Jpeg(400, 300), ExifTiff(orientation)));
+
+        Assert.Equal((width, height), (photo.Width, photo.Height));
+        var (x, y) = (markerRight ? width - 10 : 10, markerBottom ? height - 10 : 10);
+        Assert.True(IsRed(PixelAt(photo.Content, x, y)), $"orientation {orientation}: no marker at ({x}, {y})");
+        Assert.True(IsBlue(PixelAt(photo.Content, width - 1 - x, height - 1 - y)));
+    }
+
     [Fact]
     public void TheHash_IsTheSha256OfTheStoredBytes()
     {
