@@ -134,6 +134,8 @@ public static class PhotoProcessing
             bitmap.Dispose();
             throw Unreadable();
         }
+        // Immutable, so each rendering shares these pixels instead of copying them.
+        bitmap.SetImmutable();
         return bitmap;
     }
 
