@@ -140,7 +140,9 @@ public static class RuleScoring
             throw Invalid("Points per hour must be positive.");
         if (v.PointsPerHour is null && v.BasePoints == 0)
             throw Invalid("A rule scores base points, points per hour, or both.");
-        if (v.HourStep is < 0 or > 4)
+        if (v.PointsPerHour is { } rate && rate != Math.Round(rate, 2))
+            throw Invalid("Points per hour have at most two decimals.");
+        if (v.HourStep is < 0 or > 4 || v.HourStep != Math.Round(v.HourStep, 2))
             throw Invalid("The hour step is between 0 and 4 hours.");
         foreach (var (levels, name) in new[] { (v.DifficultyLevels, "difficulty"), (v.EffectLevels, "effect") })
         {
@@ -148,6 +150,8 @@ public static class RuleScoring
                 throw Invalid($"At most {RuleLimits.MaxLevels} {name} levels.");
             if (levels.Any(l => string.IsNullOrWhiteSpace(l.Code) || string.IsNullOrWhiteSpace(l.NameZh) || l.Multiplier <= 0 || l.Multiplier > RuleLimits.MaxMultiplier))
                 throw Invalid($"Each {name} level has a code, a name and a multiplier above 0 and at most {RuleLimits.MaxMultiplier}.");
+            if (levels.Any(l => l.Multiplier != Math.Round(l.Multiplier, 2)))
+                throw Invalid($"A {name} multiplier has at most two decimals.");
             if (levels.Select(l => l.Code.ToUpperInvariant()).Distinct().Count() != levels.Count)
                 throw Invalid($"The {name} levels' codes differ.");
             for (var i = 1; i < levels.Count; i++)
@@ -195,10 +199,10 @@ public static class RuleExplanation
             terms.Add(en ? $"{weight}: {level} (×{N(m.Level.Multiplier)})" : $"{weight}·{level} (×{N(m.Level.Multiplier)})");
         }
         var name = en ? names.NameEn : names.NameZh;
-        var sign = s.Direction == RuleDirection.Deduction ? "−" : "";
+        string Signed(int magnitude) => (s.Direction == RuleDirection.Deduction && magnitude > 0 ? "−" : "") + magnitude.ToString(inv);
         var text = en
-            ? $"{name}: {string.Join(" × ", terms)} = {sign}{s.Uncapped} pts"
-            : $"{name} {string.Join(" × ", terms)} = {sign}{s.Uncapped} 分";
+            ? $"{name}: {string.Join(" × ", terms)} = {Signed(s.Uncapped)} pts"
+            : $"{name} {string.Join(" × ", terms)} = {Signed(s.Uncapped)} 分";
         if (s.CapReached is { } period)
         {
             var periodText = (period, en) switch
@@ -211,8 +215,8 @@ public static class RuleExplanation
                 _ => "本年",
             };
             text += en
-                ? $"; the cap of {s.Cap} pts {periodText} leaves {s.Magnitude}: {sign}{s.Magnitude} pts"
-                : $"，{periodText}已达上限 {s.Cap} 分，记 {sign}{s.Magnitude} 分";
+                ? $"; the cap of {s.Cap} pts {periodText} is reached: {Signed(s.Magnitude)} pts"
+                : $"，{periodText}已达上限 {s.Cap} 分，记 {Signed(s.Magnitude)} 分";
         }
         return text;
     }
