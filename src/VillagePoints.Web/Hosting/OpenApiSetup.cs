@@ -36,6 +36,7 @@ public static partial class OpenApiSetup
         ["Ledger"] = "The points ledger (积分流水): a household's history, direct records by the committee, reversals, the hash-chain head and its signed checkpoints.",
         ["Direct records"] = "Committee records above the village's two-reviewer threshold, waiting for a second committee member to approve or reject them.",
         ["Reports"] = "A village's headline figures.",
+        ["Rules"] = "The village's rules (积分细则): categories, rules with their weights, caps and channels, versions by effective date, retirement, and a preview of a draft's scoring.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

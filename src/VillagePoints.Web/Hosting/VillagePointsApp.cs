@@ -52,6 +52,8 @@ public static class VillagePointsApp
         services.AddScoped<LedgerQueries>();
         services.AddScoped<DirectRecording>();
         services.AddScoped<DirectRecordQueries>();
+        services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
+        services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -161,6 +163,7 @@ public static class VillagePointsApp
         village.MapCheckpointsApi();
         village.MapDirectRecordsApi();
         village.MapReportsApi();
+        VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
 
         app.MapRazorPages();
     }
