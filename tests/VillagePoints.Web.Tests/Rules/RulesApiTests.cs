@@ -233,4 +233,54 @@ public sealed class RulesApiTests
         Assert.Equal(2, await db.RuleVersions.CountAsync(x => x.VillageId == v.VillageId && x.RuleId == db.Rules.Single(r => r.VillageId == v.VillageId && r.Code == "env-clean-corner").Id));
         Assert.Equal(2, await db.Rules.CountAsync(x => x.VillageId == v.VillageId));
     }
+
+    [Theory]
+    [InlineData("", "小时数须大于 0，且一天不超过 24 小时。")]
+    [InlineData("?culture=en-US&ui-culture=en-US", "Hours must be more than 0 and at most 24 a day.")]
+    public async Task A_preview_with_absurd_hours_says_why_in_the_users_language(string culture, string detail)
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var committee = await app.ClientAsync(TestApp.In(v, Role.CommitteeMember));
+
+        var response = await PostAsync(committee, $"/api/v1/villages/{v.VillageCode}/rules/preview{culture}",
+            new { terms = new { basePoints = 0, pointsPerHour = 10, channels = new[] { "SelfDeclaration" } }, hours = 30 });
+
+        Assert.Equal("rule.hours-invalid", await Problems.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity));
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, json.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_preview_explains_in_english_for_an_english_reader()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var committee = await app.ClientAsync(TestApp.In(v, Role.CommitteeMember));
+
+        var response = await PostAsync(committee, $"/api/v1/villages/{v.VillageCode}/rules/preview?culture=en-US&ui-culture=en-US",
+            new { direction = "Deduction", name = "Dumping rubbish", terms = new { basePoints = 5, channels = new[] { "Patrol" } } });
+
+        var preview = await response.Content.ReadFromJsonAsync<RulePreview>();
+        Assert.Equal((-5, "Dumping rubbish: 5 pts = −5 pts"), (preview!.Points, preview.Explanation));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Committee_members_publishing_at_once_each_get_their_own_version_number(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var committee = await app.ClientAsync(TestApp.In(v, Role.CommitteeMember));
+        var chair = await app.ClientAsync(TestApp.In(v, Role.CommitteeChair));
+        await ArrangeRuleAsync(committee, v);
+        var url = $"/api/v1/villages/{v.VillageCode}/rules/env-clean-corner/versions";
+
+        var responses = await Task.WhenAll(Enumerable.Range(6, 4).Select(points =>
+            PostAsync(points % 2 == 0 ? committee : chair, url, new { basePoints = points, channels = new[] { "Patrol" } })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var detail = await committee.GetFromJsonAsync<RuleDetail>($"/api/v1/villages/{v.VillageCode}/rules/env-clean-corner");
+        Assert.Equal([5, 4, 3, 2, 1], detail!.Versions.Select(x => x.Number));
+        Assert.Equal([5, 6, 7, 8, 9], detail.Versions.Select(x => x.BasePoints).Order());
+    }
 }
