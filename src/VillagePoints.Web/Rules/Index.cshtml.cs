@@ -28,6 +28,9 @@ public sealed class RulesIndexModel(RuleQueries queries, RuleBook book, IStringL
     [BindProperty] public RuleDirection Direction { get; set; }
     [BindProperty] public RuleVersionForm Terms { get; set; } = new() { Channels = [ClaimChannel.SelfDeclaration, ClaimChannel.Patrol] };
     [BindProperty] public string FormKey { get; set; } = Guid.NewGuid().ToString("N");
+    [BindProperty] public string? CategoryCode { get; set; }
+    [BindProperty] public string? CategoryNameZh { get; set; }
+    [BindProperty] public string? CategoryNameEn { get; set; }
 
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
     public string RulePath(string code) => $"{VillagePath}/rules/{Uri.EscapeDataString(code)}";
@@ -51,9 +54,8 @@ public sealed class RulesIndexModel(RuleQueries queries, RuleBook book, IStringL
         try
         {
             var grant = HttpContext.Grant();
-            var key = FormKey is { Length: > 0 and <= 64 } && FormKey.All(char.IsAsciiLetterOrDigit) ? $"ui-rule-{FormKey}" : null;
             var (rule, _) = await book.CreateAsync(new CreateRule(Village.Id, Category ?? "", Code ?? "", NameZh ?? "", NameEn ?? "",
-                Description, Direction, Terms.ToTerms(null), grant.UserId, key), ct);
+                Description, Direction, Terms.ToTerms(null), grant.UserId, Key("rule")), ct);
             return Redirect(RulePath(rule.Code) + "?created=1");
         }
         catch (DomainException ex)
@@ -62,6 +64,29 @@ public sealed class RulesIndexModel(RuleQueries queries, RuleBook book, IStringL
             return Page();
         }
     }
+
+    public async Task<IActionResult> OnPostCategoryAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (!CanManage)
+            return Forbid();
+        try
+        {
+            await book.CreateCategoryAsync(new CreateRuleCategory(Village.Id, CategoryCode ?? "", CategoryNameZh ?? "", CategoryNameEn ?? "",
+                Categories.Count + 1, HttpContext.Grant().UserId, Key("category")), ct);
+            return Redirect($"{VillagePath}/rules");
+        }
+        catch (DomainException ex)
+        {
+            var error = RulePageText.Error(text, ex);
+            Errors.Add(error with { Target = "category-code" });
+            return Page();
+        }
+    }
+
+    private string? Key(string action) => FormKey is { Length: > 0 and <= 64 } && FormKey.All(char.IsAsciiLetterOrDigit)
+        ? $"ui-{action}-{FormKey}"
+        : null;
 
     private async Task LoadAsync(CancellationToken ct)
     {

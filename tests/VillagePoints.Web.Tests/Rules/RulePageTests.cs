@@ -128,4 +128,43 @@ public sealed class RulePageTests
         await using var db = app.NewContext();
         Assert.Equal(2, await db.RuleVersions.CountAsync(x => x.VillageId == v.VillageId));
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task The_committee_adds_a_category_and_a_rule_from_the_rules_page(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var chair = await app.PageClientAsync(TestApp.In(v, Role.CommitteeChair));
+        var path = $"/villages/{v.VillageCode}/rules";
+
+        var category = await chair.PostAsync($"{path}?handler=Category", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["CategoryCode"] = "family",
+            ["CategoryNameZh"] = "家庭美德",
+            ["CategoryNameEn"] = "Family virtues",
+            ["FormKey"] = "cat1",
+            ["__RequestVerificationToken"] = await PageClients.FormTokenAsync(chair, path),
+        }));
+        var rule = await chair.PostAsync($"{path}?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Category"] = "family",
+            ["Code"] = "family-filial",
+            ["NameZh"] = "孝老爱亲",
+            ["Direction"] = "Award",
+            ["Terms.BasePoints"] = "10",
+            ["Terms.Channels"] = "NeighbourRecommendation",
+            ["Terms.HonourPoints"] = "true",
+            ["FormKey"] = "rule1",
+            ["__RequestVerificationToken"] = await PageClients.FormTokenAsync(chair, path),
+        }));
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (category.StatusCode, rule.StatusCode));
+        Assert.Equal($"{path}/family-filial?created=1", rule.Headers.Location!.OriginalString);
+        var list = await chair.GetStringAsync(path);
+        Assert.Contains("家庭美德", list, StringComparison.Ordinal);
+        Assert.Contains("孝老爱亲", list, StringComparison.Ordinal);
+        await using var db = app.NewContext();
+        var version = await db.RuleVersions.SingleAsync(x => x.VillageId == v.VillageId);
+        Assert.Equal((10, true, ClaimChannel.NeighbourRecommendation), (version.BasePoints, version.HonourPoints, Assert.Single(version.Channels)));
+    }
 }
