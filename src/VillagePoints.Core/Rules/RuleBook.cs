@@ -170,6 +170,29 @@ public sealed class RuleBook(VillagePointsDb db, TimeProvider time)
     public static Score Preview(RuleDirection direction, RuleTerms terms, ScoringInputs inputs, HouseholdTotals? totals = null) =>
         RuleScoring.Score(Draft(terms), direction, inputs, totals ?? HouseholdTotals.None);
 
+    /// <summary>
+    /// What the household already has under the rule in <paramref name="day"/>'s day, month and year, as magnitudes: the
+    /// totals the caps are held against. A reversed entry no longer counts.
+    /// </summary>
+    public async Task<HouseholdTotals> TotalsAsync(Guid villageId, Guid householdId, Guid ruleId, DateOnly day, CancellationToken ct = default)
+    {
+        var yearStart = new DateOnly(day.Year, 1, 1);
+        var yearEnd = new DateOnly(day.Year, 12, 31);
+        // A reversal keeps its entry's rule but is dated when the correction was made, so it cancels its entry by
+        // reference, not by date: the reversed entry and the reversal both drop out.
+        var reversed = db.LedgerEntries.Where(r => r.VillageId == villageId && r.HouseholdId == householdId && r.ReversesEntryId != null)
+            .Select(r => r.ReversesEntryId);
+        var lines = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.VillageId == villageId && e.HouseholdId == householdId && e.RuleId == ruleId && e.ReversesEntryId == null
+                && e.OccurredOn >= yearStart && e.OccurredOn <= yearEnd && !reversed.Contains(e.Id))
+            .Select(e => new { e.OccurredOn, e.Amount }).ToListAsync(ct);
+        static int Magnitude(IEnumerable<int> amounts) => (int)Math.Min(int.MaxValue, Math.Abs(amounts.Sum(a => (long)a)));
+        return new HouseholdTotals(
+            Magnitude(lines.Where(l => l.OccurredOn == day).Select(l => l.Amount)),
+            Magnitude(lines.Where(l => l.OccurredOn.Month == day.Month).Select(l => l.Amount)),
+            Magnitude(lines.Select(l => l.Amount)));
+    }
+
     /// <summary>The version in force on <paramref name="day"/>: the latest published one whose date has come.</summary>
     public static RuleVersion? InForce(IEnumerable<RuleVersion> versions, DateOnly day) =>
         versions.Where(v => v.EffectiveFrom <= day).MaxBy(v => v.Number);
