@@ -160,7 +160,7 @@ internal sealed class RuleVersionConfiguration : IEntityTypeConfiguration<RuleVe
             v => string.Join(',', v.Select(c => c.ToString())),
             s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<ClaimChannel>).ToList(),
             new ValueComparer<List<ClaimChannel>>((a, c) => a!.SequenceEqual(c!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
-        b.HasOne<Rule>().WithMany().HasForeignKey(x => new { x.VillageId, x.RuleId }).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Rule>().WithMany().HasForeignKey(x => new { x.VillageId, x.RuleId }).OnDelete(DeleteBehavior.Restrict);
     }
 
     // Levels are a small list read and written with their version, never queried: one JSON text column on both providers.

@@ -950,7 +950,7 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasOne("VillagePoints.Core.Rules.Rule", null)
                         .WithMany()
                         .HasForeignKey("VillageId", "RuleId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -93,7 +93,7 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         columns: x => new { x.VillageId, x.RuleId },
                         principalTable: "Rules",
                         principalColumns: new[] { "VillageId", "Id" },
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateIndex(
