@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
+using VillagePoints.Core.Rules;
 
 namespace VillagePoints.Core.Data;
 
@@ -30,6 +31,9 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<DirectRecord> DirectRecords => Set<DirectRecord>();
     public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<RuleCategory> RuleCategories => Set<RuleCategory>();
+    public DbSet<Rule> Rules => Set<Rule>();
+    public DbSet<RuleVersion> RuleVersions => Set<RuleVersion>();
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Evidence.EvidencePhoto> EvidencePhotos => Set<Evidence.EvidencePhoto>();

@@ -145,6 +145,15 @@ public static class DemoVillage
             db.People.AddRange(rows.People);
         }
         db.UserAccounts.AddRange(users);
+        // The rules come from their own seeded ids, so the ids above, and the ledger's hashes, are as before.
+        foreach (var (village, opening, seed) in new[] { (shuixin, shuixinOpening, DemoPopulation.Seed + 11), (gaocun, gaocunOpening, DemoPopulation.Seed + 12) })
+        {
+            var (categories, rules, versions) = DemoRules.For(village.Id, opening, founded,
+                byRole[(Role.CommitteeChair, village == shuixin ? Scope.Shuixin : Scope.Gaocun)].Id, seed);
+            db.RuleCategories.AddRange(categories);
+            db.Rules.AddRange(rules);
+            db.RuleVersions.AddRange(versions);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

@@ -672,6 +672,175 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("VillagerGroups");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Rules.Rule", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RetiredBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "CategoryId");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Rules_VillageId_Code");
+
+                    b.ToTable("Rules");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleCategory", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_RuleCategories_VillageId_Code");
+
+                    b.ToTable("RuleCategories");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleVersion", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BasePoints")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("DifficultyLevels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("EffectLevels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("EvidenceRequired")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("HonourPoints")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal>("HourStep")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)");
+
+                    b.Property<string>("HoursRounding")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<decimal?>("PointsPerHour")
+                        .HasPrecision(9, 2)
+                        .HasColumnType("numeric(9,2)");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PublishedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("VillageId", "RuleId", "Number");
+
+                    b.ToTable("RuleVersions");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.RoleAssignment", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -830,6 +999,33 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasOne("VillagePoints.Core.Places.Village", null)
                         .WithMany()
                         .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.Rule", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Rules.RuleCategory", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleCategory", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleVersion", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Rules.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RuleId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

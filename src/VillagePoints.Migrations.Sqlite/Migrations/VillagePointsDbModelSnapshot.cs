@@ -665,6 +665,175 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("VillagerGroups");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Rules.Rule", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RetiredBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "CategoryId");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Rules_VillageId_Code");
+
+                    b.ToTable("Rules");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleCategory", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_RuleCategories_VillageId_Code");
+
+                    b.ToTable("RuleCategories");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleVersion", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BasePoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DifficultyLevels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EffectLevels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EvidenceRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HonourPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("HourStep")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HoursRounding")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("PointsPerHour")
+                        .HasPrecision(9, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PublishedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "RuleId", "Number");
+
+                    b.ToTable("RuleVersions");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.RoleAssignment", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -823,6 +992,33 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasOne("VillagePoints.Core.Places.Village", null)
                         .WithMany()
                         .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.Rule", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Rules.RuleCategory", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleCategory", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Rules.RuleVersion", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Rules.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RuleId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

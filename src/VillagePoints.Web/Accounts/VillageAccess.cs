@@ -23,6 +23,8 @@ public enum VillagePermission
     ReverseEntries,
     /// <summary>Add and edit households and members.</summary>
     ManageHouseholds,
+    /// <summary>Write the village's rules (积分细则): categories, rules, new versions, retirement (committee).</summary>
+    ManageRules,
 }
 
 /// <summary>A user's standing in one village, resolved once per request.</summary>
@@ -61,8 +63,9 @@ public sealed class VillageAccess(VillagePointsDb db)
         [Role.ShopClerk] = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds],
         [Role.GridWorker] = Cadre,
         [Role.ReviewGroup] = Cadre,
-        [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries],
-        [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds],
+        [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules],
+        [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds,
+            VillagePermission.ManageRules],
         [Role.TownViewer] = Oversight,
         [Role.DistrictViewer] = Oversight,
         [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],

@@ -37,6 +37,7 @@ public static partial class OpenApiSetup
         ["Direct records"] = "Committee records above the village's two-reviewer threshold, waiting for a second committee member to approve or reject them.",
         ["Reports"] = "A village's headline figures.",
         ["Evidence"] = "Evidence photos (佐证材料) attached to claims: stored upright, at most 1600 px, as JPEG without EXIF or GPS tags; readable by the village's staff.",
+        ["Rules"] = "The village's rules (积分细则): categories, rules with their weights, caps and channels, versions by effective date, retirement, and a preview of a draft's scoring.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

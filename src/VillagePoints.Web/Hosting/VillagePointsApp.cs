@@ -57,6 +57,8 @@ public static class VillagePointsApp
         services.AddSingleton<IEvidenceStore>(sp => new LocalFolderEvidenceStore(
             sp.GetRequiredService<IConfiguration>()[LocalFolderEvidenceStore.ConfigKey] ?? LocalFolderEvidenceStore.DefaultFolder));
         services.AddScoped<EvidenceIntake>();
+        services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
+        services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -167,6 +169,7 @@ public static class VillagePointsApp
         village.MapDirectRecordsApi();
         village.MapReportsApi();
         village.MapEvidenceApi();
+        VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
 
         app.MapRazorPages();
     }

@@ -6,6 +6,7 @@ using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
+using VillagePoints.Core.Rules;
 using Xunit.Abstractions;
 
 namespace VillagePoints.Core.Tests.Demo;
@@ -315,5 +316,41 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
 
         static Task<List<string>> ChainHeadsAsync(VillagePointsDb db) =>
             db.VillageLedgerHeads.OrderBy(h => h.VillageId).Select(h => h.LastNumber + ":" + h.LastHash).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Seed_PublishesTheSeedsSixRulesExactlyAndACatalogue()
+    {
+        await using var db = fixture.Open();
+        var shuixin = await VillageAsync(db, DemoVillage.VillageCode);
+        var rules = await db.Rules.AsNoTracking().Where(r => r.VillageId == shuixin.Id).ToListAsync();
+        var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == shuixin.Id).ToListAsync();
+        var today = BusinessCalendar.Today(fixture.Time);
+        int Current(string name)
+        {
+            var rule = rules.Single(r => r.NameZh == name);
+            var v = RuleBook.InForce(versions.Where(x => x.RuleId == rule.Id), today)!;
+            return rule.Direction == RuleDirection.Deduction ? -v.BasePoints : v.BasePoints;
+        }
+
+        Assert.Equal([5, 10, 10, -5, -10, -10],
+            new[] { "清理卫生死角", "志愿服务", "红白事简办", "乱倒垃圾", "家禽散养", "婚丧嫁娶大操大办" }.Select(Current));
+        Assert.InRange(rules.Count, 6 + 25, 6 + 40);
+        Assert.Equal(7, await db.RuleCategories.CountAsync(c => c.VillageId == shuixin.Id));
+        var changed = versions.Where(v => v.Number == 2).ToList();
+        Assert.Contains(changed, v => v.EffectiveFrom.Year == 2024
+            && versions.Single(x => x.RuleId == v.RuleId && x.Number == 1).BasePoints != v.BasePoints);
+    }
+
+    [Fact]
+    public async Task Seed_PublishesTheSameRulesEveryTime()
+    {
+        await using var first = fixture.Open();
+        await using var second = fixture.OpenFile(await fixture.SecondSeedAsync());
+        Assert.Equal(await RulesAsync(first), await RulesAsync(second));
+
+        static async Task<List<string>> RulesAsync(VillagePointsDb db) =>
+            (await db.RuleVersions.AsNoTracking().OrderBy(v => v.VillageId).ThenBy(v => v.RuleId).ThenBy(v => v.Number).ToListAsync())
+            .Select(v => string.Join('|', v.VillageId, v.RuleId, v.Number, v.EffectiveFrom, v.BasePoints)).ToList();
     }
 }
