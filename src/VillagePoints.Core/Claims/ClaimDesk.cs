@@ -25,6 +25,9 @@ public sealed record DecideClaim(Guid VillageId, long Number, Guid ActorId, Clai
 
 public sealed record WithdrawClaim(Guid VillageId, long Number, Guid ActorId, string? IdempotencyKey = null);
 
+/// <summary>The submitter sends a returned claim back for review, with more evidence and optionally a new note.</summary>
+public sealed record ResubmitClaim(Guid VillageId, long Number, Guid ActorId, string? Note = null, string? IdempotencyKey = null);
+
 /// <summary>
 /// Claims from the four channels, and their review. A claim is scored once, when it is submitted, by the rule
 /// version in force on the day of the deed; its final approval posts that score to the ledger in the same
@@ -36,6 +39,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
     public const string SubmitOperation = "claim.submit";
     public const string DecideOperation = "claim.decide";
     public const string WithdrawOperation = "claim.withdraw";
+    public const string ResubmitOperation = "claim.resubmit";
 
     private static readonly Role[] Committee = [Role.CommitteeMember, Role.CommitteeChair];
 
@@ -212,6 +216,44 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
             claim.ResolvedAt = now;
             claim.Version++;
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, WithdrawOperation, hash, claim.Id, now, statusCode: 200);
+            await db.SaveChangesAsync(token);
+            return claim;
+        }, ct);
+    }
+
+    /// <summary>
+    /// A returned claim goes back to the start of its review: every earlier review step is cleared, since the
+    /// evidence those reviewers saw has changed. Its score stays as it was submitted.
+    /// </summary>
+    public async Task<Claim> ResubmitAsync(ResubmitClaim c, CancellationToken ct = default)
+    {
+        Idempotency.ValidateKey(c.IdempotencyKey);
+        var note = string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim();
+        if (note is { Length: > ClaimLimits.MaxNoteLength })
+            throw new DomainException("claim.note-too-long", $"A note has at most {ClaimLimits.MaxNoteLength} characters.");
+        if (note is not null)
+            StoredText.Check(note, "The note");
+        var hash = Idempotency.Fingerprint(ResubmitOperation).Add(c.VillageId).Add(c.Number).Add(c.ActorId).Add(note).Hash();
+        return await WriteRetry.RunAsync(db, async token =>
+        {
+            if (await ReplayAsync(c.VillageId, c.IdempotencyKey, ResubmitOperation, hash, token) is { } earlier)
+                return earlier;
+            var claim = await FindAsync(c.VillageId, c.Number, token);
+            if (claim.SubmittedBy != c.ActorId)
+                throw new DomainException("claim.not-submitter", "Only whoever submitted a claim can submit it again.", DomainErrorKind.Forbidden);
+            if (claim.State != ClaimState.Returned)
+                throw new DomainException("claim.not-returned", "Only a claim returned for more evidence is submitted again.", DomainErrorKind.Conflict);
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
+            claim.State = ClaimState.Submitted;
+            claim.FirstReviewedBy = null;
+            claim.FirstReviewedAt = null;
+            claim.FirstApproverId = null;
+            claim.ResolvedBy = null;
+            claim.ResolvedAt = null;
+            claim.ResolutionReason = null;
+            claim.Note = note ?? claim.Note;
+            claim.Version++;
+            Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, ResubmitOperation, hash, claim.Id, now, statusCode: 200);
             await db.SaveChangesAsync(token);
             return claim;
         }, ct);

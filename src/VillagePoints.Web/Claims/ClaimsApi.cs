@@ -49,6 +49,8 @@ public sealed record SubmitClaimRequest(
 
 public sealed record ClaimDecisionRequest(ClaimDecision? Decision, string? Reason);
 
+public sealed record ResubmitClaimRequest(string? Note);
+
 public sealed record ClaimPhotoView(Guid Id, int Width, int Height);
 
 public sealed class ClaimQueries(VillagePointsDb db)
@@ -120,6 +122,13 @@ public static class ClaimsApi
             .WithSummary("Approve, reject or return a waiting claim. Nobody reviews their own submission or household. Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{number:long}/withdrawal", Withdraw).RequireVillage(VillagePermission.SubmitClaims)
+            .WithSummary("The submitter takes a claim back before a decision. Accepts Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{number:long}/resubmission", Resubmit).RequireVillage(VillagePermission.SubmitClaims)
+            .WithSummary("The submitter sends a returned claim back for review, after adding evidence. Accepts Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{number:long}/photos", AddPhoto).RequireVillage(VillagePermission.SubmitClaims)
             .WithSummary("Attach one evidence photo (multipart, one file) while the claim is submitted or returned; at most six.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
@@ -158,6 +167,26 @@ public static class ClaimsApi
         if (request.Decision is not { } decision)
             throw new DomainException("claim.decision-invalid", "A decision is Approve, Reject or Return.");
         var claim = await desk.DecideAsync(new DecideClaim(grant.Village.Id, number, grant.UserId, decision, request.Reason, idempotencyKey), ct);
+        return TypedResults.Ok(await queries.ViewAsync(claim, ct));
+    }
+
+    public static async Task<Ok<ClaimView>> Withdraw(HttpContext http, ClaimDesk desk, ClaimQueries queries, long number,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+    {
+        IdempotencyKeys.Validate(idempotencyKey);
+        var grant = http.Grant();
+        _ = await queries.FindAsync(grant, number, ct) ?? throw NotFound();
+        var claim = await desk.WithdrawAsync(new WithdrawClaim(grant.Village.Id, number, grant.UserId, idempotencyKey), ct);
+        return TypedResults.Ok(await queries.ViewAsync(claim, ct));
+    }
+
+    public static async Task<Ok<ClaimView>> Resubmit(HttpContext http, ClaimDesk desk, ClaimQueries queries, long number,
+        ResubmitClaimRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+    {
+        IdempotencyKeys.Validate(idempotencyKey);
+        var grant = http.Grant();
+        _ = await queries.FindAsync(grant, number, ct) ?? throw NotFound();
+        var claim = await desk.ResubmitAsync(new ResubmitClaim(grant.Village.Id, number, grant.UserId, request.Note, idempotencyKey), ct);
         return TypedResults.Ok(await queries.ViewAsync(claim, ct));
     }
 

@@ -232,6 +232,32 @@ public sealed class ClaimDeskTests
         Assert.Empty(await ClaimEntriesAsync(database, x));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_returned_claim_is_submitted_again_by_its_submitter_and_then_reviewed_from_the_start(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var x = await ArrangeAsync(database, twoSteps: true);
+        var claim = await SubmitAsync(database, Declare(x));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Reviewer)));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Member, ClaimDecision.Return)));
+        Assert.Equal("claim.already-resolved", await DecideAsync(database, Decide(x, claim.Number, x.Chair)));
+
+        await using (var db = database.NewContext())
+        {
+            var desk = Desk(db);
+            Assert.Equal("claim.not-submitter", await OutcomeAsync(() => desk.ResubmitAsync(new ResubmitClaim(x.V.VillageId, claim.Number, x.Member))));
+            Assert.Equal("ok", await OutcomeAsync(() => desk.ResubmitAsync(new ResubmitClaim(x.V.VillageId, claim.Number, x.Villager, "补充了照片"))));
+            Assert.Equal("claim.not-returned", await OutcomeAsync(() => desk.ResubmitAsync(new ResubmitClaim(x.V.VillageId, claim.Number, x.Villager))));
+        }
+        var again = await ClaimAsync(database, x, claim.Number);
+        Assert.Equal((ClaimState.Submitted, (Guid?)null, "补充了照片"), (again.State, again.FirstReviewedBy, again.Note));
+        Assert.Equal("claim.not-your-step", await DecideAsync(database, Decide(x, claim.Number, x.Member)));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Reviewer)));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Member)));
+
+        Assert.Single(await ClaimEntriesAsync(database, x));
+    }
+
     private static async Task<Guid> UserAsync(TestDatabase database, ArrangedVillage v, string name, Role role, int? household = null)
     {
         await using var db = database.NewContext();

@@ -171,6 +171,26 @@ public sealed class ClaimsApiTests
         Assert.Equal("claim.photos-closed", await Problems.AssertProblemAsync(await x.Villager.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.Conflict));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_returned_claim_gets_a_photo_and_is_submitted_again_and_a_waiting_one_is_withdrawn(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        await JsonAsync(await PostAsync(x.Villager, x.Url(), Declaration()), HttpStatusCode.Created);
+        await JsonAsync(await PostAsync(x.Villager, x.Url(), Declaration()), HttpStatusCode.Created);
+
+        var returned = await JsonAsync(await PostAsync(x.Member, x.Url("/1/decision"), new { decision = "Return", reason = "请补充照片" }), HttpStatusCode.OK);
+        Assert.Equal(("Returned", "请补充照片"), (returned.GetProperty("state").GetString(), returned.GetProperty("resolutionReason").GetString()));
+        await JsonAsync(await x.Villager.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.Created);
+        var again = await JsonAsync(await PostAsync(x.Villager, x.Url("/1/resubmission"), new { note = "补充了照片" }), HttpStatusCode.OK);
+        Assert.Equal("Submitted", again.GetProperty("state").GetString());
+        var withdrawn = await JsonAsync(await PostAsync(x.Villager, x.Url("/2/withdrawal"), new { }), HttpStatusCode.OK);
+        Assert.Equal("Withdrawn", withdrawn.GetProperty("state").GetString());
+
+        Assert.Equal("claim.already-resolved", await Problems.AssertProblemAsync(
+            await PostAsync(x.Member, x.Url("/2/decision"), new { decision = "Approve" }), HttpStatusCode.Conflict));
+    }
+
     private static MultipartFormDataContent Photo()
     {
         using var bitmap = new SKBitmap(600, 400);
