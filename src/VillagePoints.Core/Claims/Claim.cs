@@ -59,6 +59,9 @@ public sealed class Claim
 
     /// <summary>The scoring explanation in zh-CN, as the villager first saw it.</summary>
     public required string ExplanationZh { get; set; }
+
+    /// <summary>The same explanation in en-US: scoring depends on the totals at submission, so both are kept, not recomputed.</summary>
+    public required string ExplanationEn { get; set; }
     public ClaimState State { get; set; }
     public Guid SubmittedBy { get; set; }
     public DateTimeOffset SubmittedAt { get; set; }
@@ -98,6 +101,7 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         b.Property(x => x.Effect).HasMaxLength(RuleLimits.MaxCodeLength);
         b.Property(x => x.Note).HasMaxLength(ClaimLimits.MaxNoteLength);
         b.Property(x => x.ExplanationZh).HasMaxLength(ClaimLimits.MaxExplanationLength);
+        b.Property(x => x.ExplanationEn).HasMaxLength(ClaimLimits.MaxExplanationLength);
         b.Property(x => x.ResolutionReason).HasMaxLength(LedgerPosting.MaxReasonLength);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.Ignore(x => x.Waiting);

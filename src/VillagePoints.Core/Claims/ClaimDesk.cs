@@ -77,7 +77,9 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
         var score = RuleScoring.Score(version, rule.Direction, new ScoringInputs(c.Hours, c.Difficulty, c.Effect), totals);
         if (score.Points == 0)
             throw new DomainException("claim.cap-reached", score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.InvariantCulture));
-        var explanation = score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.GetCultureInfo("zh-CN"));
+        var names = new RuleVersionNames(rule.NameZh, rule.NameEn);
+        var explanation = score.Explain(names, CultureInfo.GetCultureInfo("zh-CN"));
+        var explanationEn = score.Explain(names, CultureInfo.GetCultureInfo("en-US"));
 
         var hash = Idempotency.Fingerprint(SubmitOperation).Add(c.VillageId).Add(c.Channel).Add(c.HouseholdId).Add(code).Add(c.OccurredOn)
             .Add(c.SubmittedBy).Add(c.Hours?.ToString(CultureInfo.InvariantCulture)).Add(c.Difficulty).Add(c.Effect).Add(note).Hash();
@@ -96,6 +98,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 VillageId = c.VillageId, Id = Ids.New(now), Number = last + 1, Channel = c.Channel, HouseholdId = c.HouseholdId,
                 RuleId = rule.Id, RuleVersion = version.Number, OccurredOn = c.OccurredOn, Hours = c.Hours, Difficulty = c.Difficulty,
                 Effect = c.Effect, Note = note, Points = score.Points, ExplanationZh = Clip(explanation, ClaimLimits.MaxExplanationLength),
+                ExplanationEn = Clip(explanationEn, ClaimLimits.MaxExplanationLength),
                 State = ClaimState.Submitted, SubmittedBy = c.SubmittedBy, SubmittedAt = now,
             };
             db.Claims.Add(claim);

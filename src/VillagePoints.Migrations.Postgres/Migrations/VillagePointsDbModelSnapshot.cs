@@ -146,6 +146,11 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.Property<long?>("EntryNumber")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ExplanationEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("ExplanationZh")
                         .IsRequired()
                         .HasMaxLength(300)

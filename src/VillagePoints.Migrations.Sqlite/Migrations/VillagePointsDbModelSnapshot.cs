@@ -139,6 +139,11 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<long?>("EntryNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ExplanationEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExplanationZh")
                         .IsRequired()
                         .HasMaxLength(300)

@@ -95,9 +95,10 @@ public sealed class ClaimQueries(VillagePointsDb db)
                 .Select(p => p.OwnerRef).ToListAsync(ct))
             .GroupBy(r => r, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         string? Name(Guid? id) => id is { } i ? actors.GetValueOrDefault(i) : null;
+        var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         return claims.Select(c => new ClaimView(c.Number, c.Channel, households[c.HouseholdId].Number, households[c.HouseholdId].HeadName,
-            rules[c.RuleId].Code, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? rules[c.RuleId].NameEn : rules[c.RuleId].NameZh,
-            c.RuleVersion, c.OccurredOn, c.Hours, c.Note, c.Points, c.ExplanationZh, c.State, Name(c.SubmittedBy), c.SubmittedAt,
+            rules[c.RuleId].Code, english ? rules[c.RuleId].NameEn : rules[c.RuleId].NameZh,
+            c.RuleVersion, c.OccurredOn, c.Hours, c.Note, c.Points, english ? c.ExplanationEn : c.ExplanationZh, c.State, Name(c.SubmittedBy), c.SubmittedAt,
             Name(c.FirstReviewedBy), Name(c.FirstApproverId), Name(c.ResolvedBy), c.ResolvedAt, c.ResolutionReason, c.EntryNumber,
             photos.GetValueOrDefault(c.Number.ToString(CultureInfo.InvariantCulture)))).ToList();
     }

@@ -85,6 +85,7 @@ public sealed class ClaimDeskTests
         Assert.Equal((1L, ClaimState.Submitted, 25, 1), (claim.Number, claim.State, claim.Points, claim.RuleVersion));
         Assert.Contains("志愿服务", claim.ExplanationZh, StringComparison.Ordinal);
         Assert.Contains("25", claim.ExplanationZh, StringComparison.Ordinal);
+        Assert.Contains("Volunteer service", claim.ExplanationEn, StringComparison.Ordinal);
         Assert.Empty(await ClaimEntriesAsync(database, x));
     }
 

@@ -78,6 +78,8 @@ public sealed class ClaimsApiTests
         Assert.Equal(x.Url("/1"), response.Headers.Location?.OriginalString);
         Assert.Equal((1, "Submitted", 5), (claim.GetProperty("number").GetInt64(), claim.GetProperty("state").GetString(), claim.GetProperty("points").GetInt32()));
         Assert.Contains("清理卫生死角", claim.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        var english = await JsonAsync(await x.Villager.GetAsync(x.Url("/1?culture=en-US&ui-culture=en-US")), HttpStatusCode.OK);
+        Assert.Contains("Clearing a neglected corner", english.GetProperty("explanation").GetString(), StringComparison.Ordinal);
         var again = await JsonAsync(await PostAsync(x.Villager, x.Url(), Declaration(), "declare-1"), HttpStatusCode.Created);
         Assert.Equal(1, again.GetProperty("number").GetInt64());
         await using var db = app.NewContext();

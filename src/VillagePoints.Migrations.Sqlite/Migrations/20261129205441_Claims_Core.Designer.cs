@@ -11,7 +11,7 @@ using VillagePoints.Core.Data;
 namespace VillagePoints.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(VillagePointsDb))]
-    [Migration("20261129204612_Claims_Core")]
+    [Migration("20261129205441_Claims_Core")]
     partial class Claims_Core
     {
         /// <inheritdoc />
@@ -141,6 +141,11 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("EntryNumber")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExplanationEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ExplanationZh")
                         .IsRequired()

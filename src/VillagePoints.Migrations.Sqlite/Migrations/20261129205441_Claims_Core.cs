@@ -29,6 +29,7 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     Points = table.Column<int>(type: "INTEGER", nullable: false),
                     ExplanationZh = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ExplanationEn = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     SubmittedBy = table.Column<Guid>(type: "TEXT", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),

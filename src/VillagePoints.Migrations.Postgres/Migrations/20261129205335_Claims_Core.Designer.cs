@@ -12,7 +12,7 @@ using VillagePoints.Core.Data;
 namespace VillagePoints.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(VillagePointsDb))]
-    [Migration("20261129204616_Claims_Core")]
+    [Migration("20261129205335_Claims_Core")]
     partial class Claims_Core
     {
         /// <inheritdoc />
@@ -148,6 +148,11 @@ namespace VillagePoints.Migrations.Postgres.Migrations
 
                     b.Property<long?>("EntryNumber")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ExplanationEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<string>("ExplanationZh")
                         .IsRequired()

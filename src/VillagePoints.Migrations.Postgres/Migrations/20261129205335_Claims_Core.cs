@@ -29,6 +29,7 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     Note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     Points = table.Column<int>(type: "integer", nullable: false),
                     ExplanationZh = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    ExplanationEn = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     SubmittedBy = table.Column<Guid>(type: "uuid", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
