@@ -41,6 +41,9 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
     public const string WithdrawOperation = "claim.withdraw";
     public const string ResubmitOperation = "claim.resubmit";
 
+    /// <summary>Evidence photos of a claim are owned by ("claim", its number).</summary>
+    public const string EvidenceOwnerKind = "claim";
+
     private static readonly Role[] Committee = [Role.CommitteeMember, Role.CommitteeChair];
 
     public async Task<Claim> SubmitAsync(SubmitClaim c, CancellationToken ct = default)
@@ -148,6 +151,10 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 throw new DomainException("claim.not-your-step", firstStep
                     ? "The review group reviews this claim first."
                     : "The committee makes the final decision on this claim.", DomainErrorKind.Forbidden);
+
+            if (c.Decision == ClaimDecision.Approve && await NeedsEvidenceAsync(claim, token))
+                throw new DomainException("claim.evidence-required", "This rule needs a photo as evidence before the claim is approved.",
+                    DomainErrorKind.Conflict);
 
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
             if (c.Decision == ClaimDecision.Approve && firstStep)
@@ -283,6 +290,18 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 throw new DomainException("claim.channel-role", $"Your role in the village cannot record through {c.Channel}.",
                     DomainErrorKind.Forbidden);
         }
+    }
+
+    /// <summary>The rule version the claim was scored with asks for evidence, and the claim has no photo yet.</summary>
+    private async Task<bool> NeedsEvidenceAsync(Claim claim, CancellationToken ct)
+    {
+        var required = await db.RuleVersions.AsNoTracking()
+            .Where(v => v.VillageId == claim.VillageId && v.RuleId == claim.RuleId && v.Number == claim.RuleVersion)
+            .Select(v => v.EvidenceRequired).SingleAsync(ct);
+        if (!required)
+            return false;
+        var owner = claim.Number.ToString(CultureInfo.InvariantCulture);
+        return !await db.EvidencePhotos.AnyAsync(p => p.VillageId == claim.VillageId && p.OwnerKind == EvidenceOwnerKind && p.OwnerRef == owner, ct);
     }
 
     private async Task<Claim> FindAsync(Guid villageId, long number, CancellationToken ct) =>

@@ -55,7 +55,7 @@ public sealed record ClaimPhotoView(Guid Id, int Width, int Height);
 
 public sealed class ClaimQueries(VillagePointsDb db)
 {
-    public const string EvidenceOwnerKind = "claim";
+    public const string EvidenceOwnerKind = ClaimDesk.EvidenceOwnerKind;
 
     /// <summary>A reviewer sees every claim of the village; anyone else those they submitted or that are about their household.</summary>
     public IQueryable<Claim> Visible(VillageGrant grant)

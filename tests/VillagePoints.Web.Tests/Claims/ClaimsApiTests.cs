@@ -193,6 +193,36 @@ public sealed class ClaimsApiTests
             await PostAsync(x.Member, x.Url("/2/decision"), new { decision = "Approve" }), HttpStatusCode.Conflict));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_rule_that_needs_evidence_is_approved_only_once_the_claim_has_a_photo_and_a_renamed_pdf_is_refused(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(x.Member, $"/api/v1/villages/{x.V.VillageCode}/rules", new
+        {
+            category = "env", code = "env-litter", nameZh = "乱倒垃圾", nameEn = "Dumping rubbish", description = "",
+            direction = "Deduction", terms = new { basePoints = 5, channels = new[] { "Patrol" }, evidenceRequired = true },
+        })).StatusCode);
+        var patrol = await app.ClientAsync(TestApp.In(x.V, Role.GridWorker));
+        var claim = await JsonAsync(await PostAsync(patrol, x.Url(), new { channel = "Patrol", householdNo = 2, ruleCode = "env-litter", occurredOn = Yesterday }),
+            HttpStatusCode.Created);
+        Assert.Equal(-5, claim.GetProperty("points").GetInt32());
+
+        Assert.Equal("claim.evidence-required", await Problems.AssertProblemAsync(
+            await PostAsync(x.Member, x.Url("/1/decision"), new { decision = "Approve" }), HttpStatusCode.Conflict));
+        var pdf = new ByteArrayContent("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n"u8.ToArray());
+        pdf.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        Assert.Equal("evidence.not-an-image", await Problems.AssertProblemAsync(
+            await patrol.PostAsync(x.Url("/1/photos"), new MultipartFormDataContent { { pdf, "file", "photo.jpg" } }), HttpStatusCode.UnprocessableEntity));
+        await JsonAsync(await patrol.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.Created);
+        var approved = await JsonAsync(await PostAsync(x.Member, x.Url("/1/decision"), new { decision = "Approve" }), HttpStatusCode.OK);
+
+        Assert.Equal("Approved", approved.GetProperty("state").GetString());
+        await using var db = app.NewContext();
+        var entry = await db.LedgerEntries.SingleAsync(e => e.VillageId == x.V.VillageId && e.SourceRef == "claim:1");
+        Assert.Equal((-5, VillagePoints.Core.Ledger.EntryKind.Deduction), (entry.Amount, entry.Kind));
+    }
+
     private static MultipartFormDataContent Photo()
     {
         using var bitmap = new SKBitmap(600, 400);
