@@ -67,9 +67,13 @@ public sealed class ClaimQueries(VillagePointsDb db)
         return claims.Where(c => c.SubmittedBy == grant.UserId || own.Contains(c.HouseholdId));
     }
 
-    public async Task<List<ClaimView>> ListAsync(VillageGrant grant, ClaimState? state, int take, CancellationToken ct)
+    public async Task<List<ClaimView>> ListAsync(VillageGrant grant, ClaimState? state, ClaimChannel? channel, int? householdNo, int take,
+        CancellationToken ct)
     {
-        var claims = await Visible(grant).Where(c => state == null || c.State == state)
+        var households = db.Households.Where(h => h.VillageId == grant.Village.Id && h.Number == householdNo).Select(h => h.Id);
+        var claims = await Visible(grant)
+            .Where(c => (state == null || c.State == state) && (channel == null || c.Channel == channel)
+                && (householdNo == null || households.Contains(c.HouseholdId)))
             .OrderByDescending(c => c.Number).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
         return await ToViewsAsync(grant.Village.Id, claims, ct);
     }
@@ -115,7 +119,7 @@ public static class ClaimsApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", List).RequireVillage(VillagePermission.SubmitClaims)
-            .WithSummary("Claims, newest first; ?state=Submitted is a reviewer's queue. A villager sees those they submitted or about their household.");
+            .WithSummary("Claims, newest first; ?state=Submitted is a reviewer's queue, narrowed by ?channel= and ?householdNo=. A villager sees those they submitted or about their household.");
         group.MapGet("/{number:long}", Get).RequireVillage(VillagePermission.SubmitClaims)
             .WithSummary("One claim with its score, explanation and state.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -154,8 +158,8 @@ public static class ClaimsApi
     }
 
     public static async Task<Ok<List<ClaimView>>> List(HttpContext http, ClaimQueries queries, [FromQuery] ClaimState? state,
-        [FromQuery] int? take, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ListAsync(http.Grant(), state, take ?? 50, ct));
+        [FromQuery] ClaimChannel? channel, [FromQuery] int? householdNo, [FromQuery] int? take, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(http.Grant(), state, channel, householdNo, take ?? 50, ct));
 
     public static async Task<Ok<ClaimView>> Get(HttpContext http, ClaimQueries queries, long number, CancellationToken ct) =>
         TypedResults.Ok(await queries.ViewAsync(await queries.FindAsync(http.Grant(), number, ct) ?? throw NotFound(), ct));

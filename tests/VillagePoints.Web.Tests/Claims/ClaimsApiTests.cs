@@ -154,6 +154,10 @@ public sealed class ClaimsApiTests
 
         Assert.Equal([1L], mine.EnumerateArray().Select(c => c.GetProperty("number").GetInt64()));
         Assert.Equal([2L, 1L], queue.EnumerateArray().Select(c => c.GetProperty("number").GetInt64()));
+        var patrols = await JsonAsync(await x.Chair.GetAsync(x.Url("?channel=Patrol")), HttpStatusCode.OK);
+        Assert.Equal([2L], patrols.EnumerateArray().Select(c => c.GetProperty("number").GetInt64()));
+        var household1 = await JsonAsync(await x.Chair.GetAsync(x.Url("?householdNo=1")), HttpStatusCode.OK);
+        Assert.Equal([1L], household1.EnumerateArray().Select(c => c.GetProperty("number").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await x.Villager.GetAsync(x.Url("/2"))).StatusCode);
     }
 
