@@ -152,6 +152,9 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                     ? "The review group reviews this claim first."
                     : "The committee makes the final decision on this claim.", DomainErrorKind.Forbidden);
 
+            if (!firstStep && c.Decision == ClaimDecision.Approve && claim.FirstReviewedBy == c.ActorId)
+                throw new DomainException("claim.same-reviewer", "The final approval is someone else's than the first review.",
+                    DomainErrorKind.Forbidden);
             if (c.Decision == ClaimDecision.Approve && await NeedsEvidenceAsync(claim, token))
                 throw new DomainException("claim.evidence-required", "This rule needs a photo as evidence before the claim is approved.",
                     DomainErrorKind.Conflict);

@@ -259,6 +259,24 @@ public sealed class ClaimDeskTests
         Assert.Single(await ClaimEntriesAsync(database, x));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Who_reviewed_first_does_not_also_give_the_final_approval(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var x = await ArrangeAsync(database, twoSteps: true);
+        await using (var db = database.NewContext())
+        {
+            db.RoleAssignments.Add(new RoleAssignment { Id = Ids.New(), UserId = x.Reviewer, Role = Role.CommitteeMember, VillageId = x.V.VillageId });
+            await db.SaveChangesAsync();
+        }
+        var claim = await SubmitAsync(database, Declare(x));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Reviewer)));
+
+        Assert.Equal("claim.same-reviewer", await DecideAsync(database, Decide(x, claim.Number, x.Reviewer)));
+        Assert.Empty(await ClaimEntriesAsync(database, x));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Member)));
+    }
+
     private static async Task<Guid> UserAsync(TestDatabase database, ArrangedVillage v, string name, Role role, int? household = null)
     {
         await using var db = database.NewContext();
