@@ -227,6 +227,25 @@ public sealed class ClaimsApiTests
         Assert.Equal((-5, VillagePoints.Core.Ledger.EntryKind.Deduction), (entry.Amount, entry.Kind));
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_claim_takes_six_photos_and_refuses_a_seventh_and_a_stranger_adds_none(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        await JsonAsync(await PostAsync(x.Villager, x.Url(), Declaration()), HttpStatusCode.Created);
+        var neighbour = await app.ClientAsync(TestApp.In(x.V, Role.Villager, householdNumber: 2));
+        var gridWorker = await app.ClientAsync(TestApp.In(x.V, Role.GridWorker));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await neighbour.PostAsync(x.Url("/1/photos"), Photo())).StatusCode);
+        Assert.Equal("claim.not-found", await Problems.AssertProblemAsync(await gridWorker.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.NotFound));
+        for (var i = 0; i < 6; i++)
+            await JsonAsync(await x.Villager.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.Created);
+
+        Assert.Equal("evidence.too-many-photos", await Problems.AssertProblemAsync(await x.Villager.PostAsync(x.Url("/1/photos"), Photo()), HttpStatusCode.Conflict));
+        var claim = await JsonAsync(await x.Villager.GetAsync(x.Url("/1")), HttpStatusCode.OK);
+        Assert.Equal(6, claim.GetProperty("photos").GetInt32());
+    }
+
     private static MultipartFormDataContent Photo()
     {
         using var bitmap = new SKBitmap(600, 400);
