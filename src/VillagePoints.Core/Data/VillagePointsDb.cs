@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using VillagePoints.Core.Accounts;
+using VillagePoints.Core.Claims;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
 using VillagePoints.Core.Rules;
@@ -29,6 +30,7 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<VillageLedgerHead> VillageLedgerHeads => Set<VillageLedgerHead>();
     public DbSet<LedgerCheckpoint> LedgerCheckpoints => Set<LedgerCheckpoint>();
     public DbSet<DirectRecord> DirectRecords => Set<DirectRecord>();
+    public DbSet<Claim> Claims => Set<Claim>();
     public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<RuleCategory> RuleCategories => Set<RuleCategory>();

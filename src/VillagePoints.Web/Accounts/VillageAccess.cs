@@ -25,6 +25,10 @@ public enum VillagePermission
     ManageHouseholds,
     /// <summary>Write the village's rules (积分细则): categories, rules, new versions, retirement (committee).</summary>
     ManageRules,
+    /// <summary>Submit claims (申报) and read one's own: every village role, each through the channels its work allows.</summary>
+    SubmitClaims,
+    /// <summary>Review claims: the review group's first step, the committee's final one.</summary>
+    ReviewClaims,
 }
 
 /// <summary>A user's standing in one village, resolved once per request.</summary>
@@ -58,14 +62,15 @@ public sealed class VillageAccess(VillagePointsDb db)
     /// </summary>
     private static readonly Dictionary<Role, VillagePermission[]> ByRole = new()
     {
-        [Role.Villager] = [VillagePermission.ReadVillage],
+        [Role.Villager] = [VillagePermission.ReadVillage, VillagePermission.SubmitClaims],
         [Role.PartnerMerchant] = [VillagePermission.ReadVillage],
         [Role.ShopClerk] = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds],
-        [Role.GridWorker] = Cadre,
-        [Role.ReviewGroup] = Cadre,
-        [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules],
+        [Role.GridWorker] = [.. Cadre, VillagePermission.SubmitClaims],
+        [Role.ReviewGroup] = [.. Cadre, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
+        [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules,
+            VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
         [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds,
-            VillagePermission.ManageRules],
+            VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
         [Role.TownViewer] = Oversight,
         [Role.DistrictViewer] = Oversight,
         [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],

@@ -59,6 +59,8 @@ public static class VillagePointsApp
         services.AddScoped<EvidenceIntake>();
         services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
         services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
+        services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
+        services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -170,6 +172,7 @@ public static class VillagePointsApp
         village.MapReportsApi();
         village.MapEvidenceApi();
         VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
+        VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
 
         app.MapRazorPages();
     }
