@@ -278,6 +278,40 @@ public sealed partial class ClaimPagesTests : IDisposable
         Assert.Equal(1, await PhotoCountAsync(app, v));
     }
 
+    /// <summary>A phone photo is megabytes: the photo endpoint and forms take one, where other requests stay small.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_photo_of_a_few_megabytes_is_taken_by_the_api_while_other_bodies_keep_their_small_limit(DatabaseProvider provider)
+    {
+        var (app, v) = await StartAsync(provider);
+        await using var _ = app;
+        var villager = await app.ClientAsync(TestApp.In(v, Role.Villager, householdNumber: 1));
+        var claim = await villager.PostAsync($"/api/v1/villages/{v.VillageCode}/claims", new StringContent(
+            $$"""{"channel":"SelfDeclaration","householdNo":1,"ruleCode":"env-clean","occurredOn":"{{Today}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, claim.StatusCode);
+        var photo = NoisyJpeg();
+        Assert.True(photo.Length > 1024 * 1024, $"The test photo should be over 1 MB, is {photo.Length} bytes.");
+
+        var upload = await villager.PostAsync($"/api/v1/villages/{v.VillageCode}/claims/1/photos",
+            new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "photo.jpg" } });
+        var bigJson = await villager.PostAsync($"/api/v1/villages/{v.VillageCode}/claims",
+            new StringContent("{\"note\":\"" + new string('x', 400_000) + "\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal("request.too-large", await Problems.AssertProblemAsync(bigJson, HttpStatusCode.RequestEntityTooLarge));
+    }
+
+    private static byte[] NoisyJpeg()
+    {
+        using var bitmap = new SKBitmap(2000, 1500);
+        var random = new Random(7);
+        var pixels = new SKColor[2000 * 1500];
+        for (var i = 0; i < pixels.Length; i++)
+            pixels[i] = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+        bitmap.Pixels = pixels;
+        using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+
     private static async Task<HttpClient> PageClientForAsync(TestApp app, UserAccount user)
     {
         var client = app.Anonymous();
