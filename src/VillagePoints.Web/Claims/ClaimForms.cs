@@ -137,7 +137,9 @@ public sealed class ClaimForms(VillagePointsDb db, ClaimDesk desk, EvidenceIntak
     {
         _ when code.StartsWith("evidence.", StringComparison.Ordinal) => PhotosField,
         "claim.photo-needed" => PhotosField,
-        "claim.hours-invalid" or "claim.hours-needed" => HoursField,
+        "claim.hours-invalid" or "claim.hours-needed" or "rule.hours-required" or "rule.hours-invalid" => HoursField,
+        "rule.difficulty-required" or "rule.difficulty-unknown" => DifficultyField,
+        "rule.effect-required" or "rule.effect-unknown" => EffectField,
         _ when code.StartsWith("entry.occurred-on", StringComparison.Ordinal) || code == "claim.date-needed" => DateField,
         _ when code.StartsWith("claim.note", StringComparison.Ordinal) || code.StartsWith("text.", StringComparison.Ordinal) => NoteField,
         "household.not-found" or "claim.recommend-own-household" or "claim.not-own-household" or "claim.household-needed" => HouseholdField,

@@ -33,6 +33,12 @@ public sealed class PatrolHouseholdModel(VillageAccess access, ClaimForms forms,
             return refused;
         // Patrol records what is seen today.
         OccurredOn ??= VillagePoints.Core.Data.BusinessCalendar.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+        // A weighted rule is scored at its first (lowest) level unless said otherwise: the patrol stays three taps.
+        if (Rule is { } rule)
+        {
+            Difficulty ??= rule.DifficultyLevels.FirstOrDefault()?.Code;
+            Effect ??= rule.EffectLevels.FirstOrDefault()?.Code;
+        }
         var claim = await SubmitAsync(householdId, ct);
         return claim is null ? Page() : Redirect(string.Create(CultureInfo.InvariantCulture, $"{PagePath}?done={claim.Number}"));
     }

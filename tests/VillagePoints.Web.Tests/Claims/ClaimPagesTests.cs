@@ -35,6 +35,9 @@ public sealed partial class ClaimPagesTests : IDisposable
             new RuleTerms(5, [ClaimChannel.Patrol]), actor));
         await book.CreateAsync(new CreateRule(v.VillageId, "env", "env-clean", "清理卫生死角", "Cleaning a neglected corner", null, RuleDirection.Award,
             new RuleTerms(5, [ClaimChannel.SelfDeclaration, ClaimChannel.NeighbourRecommendation, ClaimChannel.Patrol]), actor));
+        await book.CreateAsync(new CreateRule(v.VillageId, "env", "env-river", "护河巡河", "River patrol", null, RuleDirection.Award,
+            new RuleTerms(0, [ClaimChannel.Patrol], PointsPerHour: 4m,
+                DifficultyLevels: [new("low", "低", "low", 1m), new("high", "高", "high", 1.5m)]), actor));
         await book.CreateAsync(new CreateRule(v.VillageId, "volunteer", "volunteer-hours", "志愿服务", "Volunteering", null, RuleDirection.Award,
             new RuleTerms(0, [ClaimChannel.SelfDeclaration], PointsPerHour: 10m,
                 DifficultyLevels: [new("low", "低", "low", 1m), new("medium", "中", "medium", 1.2m)]), actor));
@@ -276,6 +279,27 @@ public sealed partial class ClaimPagesTests : IDisposable
         var claim = await db.Claims.SingleAsync(c => c.VillageId == v.VillageId);
         Assert.Equal((ClaimChannel.Patrol, v.HouseholdIds[1], -5), (claim.Channel, claim.HouseholdId, claim.Points));
         Assert.Equal(1, await PhotoCountAsync(app, v));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_patrol_under_a_rule_scored_by_the_hour_asks_the_hours_beside_their_field_and_takes_the_lowest_level(DatabaseProvider provider)
+    {
+        var (app, v) = await StartAsync(provider);
+        await using var _ = app;
+        var worker = await app.PageClientAsync(TestApp.In(v, Role.GridWorker));
+        var page = $"/villages/{v.VillageCode}/patrol/1";
+
+        var first = await worker.PostAsync(page, await FormAsync(worker, page, new() { ["rule"] = "env-river", ["FormKey"] = "h0" }));
+        var html = await first.Content.ReadAsStringAsync();
+        var tooMany = await worker.PostAsync(page, await FormAsync(worker, page, new() { ["rule"] = "env-river", ["Hours"] = "30", ["FormKey"] = "h1" }));
+        var sent = await worker.PostAsync(page, await FormAsync(worker, page, new() { ["rule"] = "env-river", ["Hours"] = "2", ["FormKey"] = "h2" }));
+
+        Assert.Contains("请填写服务时长", FieldError(html, "claim-hours"), StringComparison.Ordinal);
+        Assert.Contains("一天不超过 24 小时", FieldError(await tooMany.Content.ReadAsStringAsync(), "claim-hours"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        await using var db = app.NewContext();
+        var claim = await db.Claims.SingleAsync(c => c.VillageId == v.VillageId);
+        Assert.Equal((8, "low", 2m), (claim.Points, claim.Difficulty, claim.Hours));
     }
 
     /// <summary>A phone photo is megabytes: the photo endpoint and forms take one, where other requests stay small.</summary>
