@@ -92,8 +92,12 @@ public sealed class MyClaimsModel(ClaimQueries queries, ClaimDesk desk, ClaimFor
         var photoField = PhotosField(claim.Number);
         try
         {
+            // Sent again (a double tap, a resend): the desk answers this key's first resubmission, or says it is not returned.
             if (claim.State != ClaimState.Returned)
-                throw new DomainException("claim.not-returned", "Only a returned claim is submitted again.");
+            {
+                await desk.ResubmitAsync(new ResubmitClaim(Village.Id, claim.Number, UserId, Note, Key("resubmit")), ct);
+                return Redirect(string.Create(CultureInfo.InvariantCulture, $"{PagePath}?changed={claim.Number}#claim-{claim.Number}"));
+            }
             var photos = await ClaimForms.PreparePhotosAsync(Photos, await forms.PhotoCountAsync(claim, ct), ct);
             await forms.StorePhotosAsync(claim, UserId, photos, ct);
             await desk.ResubmitAsync(new ResubmitClaim(Village.Id, claim.Number, UserId, Note, Key("resubmit")), ct);

@@ -238,6 +238,7 @@ public sealed partial class ClaimPagesTests : IDisposable
         var badPhoto = await client.PostAsync(page + "?handler=Resubmit", await FormAsync(client, page, new() { ["Number"] = "2", ["FormKey"] = "r0" },
             ("photo.jpg", "%PDF-1.4"u8.ToArray())));
         var resubmit = await client.PostAsync(page + "?handler=Resubmit", await FormAsync(client, page, new() { ["Number"] = "2", ["FormKey"] = "r1" }, ("a.jpg", Jpeg())));
+        var again = await client.PostAsync(page + "?handler=Resubmit", await FormAsync(client, page, new() { ["Number"] = "2", ["FormKey"] = "r1" }, ("a.jpg", Jpeg())));
 
         Assert.Contains("待审核", html, StringComparison.Ordinal);
         Assert.Contains("退回补充", html, StringComparison.Ordinal);
@@ -247,6 +248,7 @@ public sealed partial class ClaimPagesTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, withdraw.StatusCode);
         Assert.Contains("这个文件不是照片", FieldError(await badPhoto.Content.ReadAsStringAsync(), "resubmit-photos-2"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, resubmit.StatusCode);
+        Assert.Equal(resubmit.Headers.Location, again.Headers.Location);
         await using var check = app.NewContext();
         var states = await check.Claims.Where(c => c.VillageId == v.VillageId).OrderBy(c => c.Number).Select(c => c.State).ToListAsync();
         Assert.Equal([ClaimState.Withdrawn, ClaimState.Submitted, ClaimState.Submitted, ClaimState.Submitted], states);
