@@ -22,11 +22,26 @@ public sealed class EvidenceIntake(VillagePointsDb db, IEvidenceStore store, Tim
 
     public async Task<EvidencePhoto> AcceptAsync(EvidenceUpload upload, Stream content, CancellationToken ct = default)
     {
-        var existing = await db.EvidencePhotos.CountAsync(p => p.VillageId == upload.VillageId
-            && p.OwnerKind == upload.OwnerKind && p.OwnerRef == upload.OwnerRef, ct);
-        EnsureRoomFor(existing);
-        var photo = await PhotoProcessing.ProcessAsync(content, ct);
+        EnsureRoomFor(await CountAsync(upload, ct));
+        var photo = await PrepareAsync(content, ct);
+        return await StoreAsync(upload, photo, ct);
+    }
 
+    /// <summary>
+    /// Checks and processes a photo without storing anything: a form that writes a record and its photos
+    /// together prepares every photo first, so a renamed PDF or an oversized file refuses the whole form
+    /// before the record exists.
+    /// </summary>
+    public static Task<ProcessedPhoto> PrepareAsync(Stream content, CancellationToken ct = default) => PhotoProcessing.ProcessAsync(content, ct);
+
+    /// <summary>How many photos the owner has already.</summary>
+    public Task<int> CountAsync(EvidenceUpload upload, CancellationToken ct = default) =>
+        db.EvidencePhotos.CountAsync(p => p.VillageId == upload.VillageId && p.OwnerKind == upload.OwnerKind && p.OwnerRef == upload.OwnerRef, ct);
+
+    /// <summary>Stores a photo made ready by <see cref="PrepareAsync"/>, within the owner's limit of photos.</summary>
+    public async Task<EvidencePhoto> StoreAsync(EvidenceUpload upload, ProcessedPhoto photo, CancellationToken ct = default)
+    {
+        EnsureRoomFor(await CountAsync(upload, ct));
         var id = Ids.New();
         var row = new EvidencePhoto
         {

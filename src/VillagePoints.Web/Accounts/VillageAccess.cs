@@ -105,8 +105,10 @@ public sealed class VillageAccess(VillagePointsDb db)
     }
 
     /// <summary>
-    /// Where this person's work is: a villager's own household; a cadre of one village that village's page;
-    /// anyone over several villages (town, district, administrator, or cadre in more than one) the place browser.
+    /// Where this person's work is: a villager's own household; in one village, the page of the most senior
+    /// role's work (the review queue for the committee and the review group, the patrol for a grid worker, the
+    /// household lookup for a shop clerk, the merchant's own page); anyone over several villages (town,
+    /// district, administrator, or staff in more than one) the place browser.
     /// </summary>
     public async Task<string> LandingPathAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -121,7 +123,18 @@ public sealed class VillageAccess(VillagePointsDb db)
         {
             var code = await db.Villages.AsNoTracking().Where(v => v.Id == only).Select(v => v.Code).SingleOrDefaultAsync(ct);
             if (code is not null)
-                return $"/villages/{Uri.EscapeDataString(code)}";
+            {
+                var village = $"/villages/{Uri.EscapeDataString(code)}";
+                var main = Seniority.First(r => staff.Any(s => s.Role == r));
+                return main switch
+                {
+                    Role.CommitteeChair or Role.CommitteeMember or Role.ReviewGroup => $"{village}/review",
+                    Role.GridWorker => $"{village}/patrol",
+                    Role.ShopClerk => $"{village}/households/lookup",
+                    Role.PartnerMerchant => $"{village}/merchant",
+                    _ => village,
+                };
+            }
         }
         return "/places";
     }

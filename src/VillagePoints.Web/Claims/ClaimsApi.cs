@@ -78,6 +78,21 @@ public sealed class ClaimQueries(VillagePointsDb db)
         return await ToViewsAsync(grant.Village.Id, claims, ct);
     }
 
+    /// <summary>The user's own claims: those they submitted and those about their household, whatever their other roles.</summary>
+    public async Task<List<ClaimView>> MineAsync(VillageGrant grant, int take, CancellationToken ct)
+    {
+        var own = grant.OwnHouseholds.ToList();
+        var claims = await db.Claims.AsNoTracking()
+            .Where(c => c.VillageId == grant.Village.Id && (c.SubmittedBy == grant.UserId || own.Contains(c.HouseholdId)))
+            .OrderByDescending(c => c.Number).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
+        return await ToViewsAsync(grant.Village.Id, claims, ct);
+    }
+
+    /// <summary>Which of these claims the user submitted.</summary>
+    public Task<List<long>> SubmittedByAsync(VillageGrant grant, IReadOnlyList<long> numbers, CancellationToken ct) =>
+        db.Claims.AsNoTracking().Where(c => c.VillageId == grant.Village.Id && c.SubmittedBy == grant.UserId && numbers.Contains(c.Number))
+            .Select(c => c.Number).ToListAsync(ct);
+
     public async Task<Claim?> FindAsync(VillageGrant grant, long number, CancellationToken ct) =>
         await Visible(grant).SingleOrDefaultAsync(c => c.Number == number, ct);
 

@@ -61,6 +61,7 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
+        services.AddScoped<VillagePoints.Web.Claims.ClaimForms>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 

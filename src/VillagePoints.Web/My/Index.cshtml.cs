@@ -30,6 +30,8 @@ public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, Househ
 
     public string? HouseholdPath { get; private set; }
 
+    public string ClaimsPath => $"/villages/{Uri.EscapeDataString(Village!.Code)}/claims";
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var roles = await access.RolesAsync(User.UserId() ?? Guid.Empty, ct);

@@ -25,6 +25,11 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add("/places", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/households/1", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/claims/new", Visitor.Villager, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/claims/recommend", Visitor.Villager, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/claims", Visitor.Villager, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/households/lookup", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/merchant", Visitor.Administrator, elder);
         }
         return data;
     }

@@ -72,7 +72,9 @@ public sealed class RegisterTests(BrowserApp app)
 
         await page.GotoAsync("/");
 
-        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}$"));
+        // The clerk lands on the counter lookup; the village's register shows the same, and no more.
+        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}/households/lookup$"));
+        await page.GotoAsync(VillagePath);
         var main = page.Locator("main");
         await Expect(main.Locator("ul.households li").First).ToBeVisibleAsync();
         Assert.DoesNotMatch(AnyPhone, await main.InnerTextAsync());
@@ -85,7 +87,7 @@ public sealed class RegisterTests(BrowserApp app)
     }
 
     [Fact]
-    public async Task The_header_shows_who_is_signed_in_and_as_what_and_a_committee_member_lands_on_the_village()
+    public async Task The_header_shows_who_is_signed_in_and_as_what_and_a_committee_member_lands_on_the_review_queue()
     {
         var member = Account(Role.CommitteeMember);
         await using var context = await app.NewContextAsync();
@@ -93,7 +95,8 @@ public sealed class RegisterTests(BrowserApp app)
 
         await page.SignInAsync(member.Phone, DemoVillage.DemoPassword);
 
-        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}/review$"));
+        await page.GotoAsync(VillagePath);
         var header = page.Locator("header");
         await Expect(header.Locator(".who-name")).ToHaveTextAsync(member.DisplayName);
         await Expect(header.Locator(".who-role")).ToHaveTextAsync("评分委员会委员");

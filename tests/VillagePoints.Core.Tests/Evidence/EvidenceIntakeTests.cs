@@ -61,6 +61,28 @@ public sealed class EvidenceIntakeTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task APreparedPhoto_TouchesNothing_UntilItIsStored_AndAStoredOneCountsTowardsTheSix(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database, 1);
+        var upload = new EvidenceUpload(v.VillageId, "claim", "9", Ids.New());
+
+        var prepared = await EvidenceIntake.PrepareAsync(new MemoryStream(TestPhotos.Jpeg(2000, 1000)));
+        var pdf = await Assert.ThrowsAsync<DomainException>(() => EvidenceIntake.PrepareAsync(new MemoryStream("%PDF-1.7 renamed.jpg"u8.ToArray())));
+        Assert.Equal(EvidenceErrors.NotAnImage, pdf.Code);
+        Assert.False(Directory.Exists(folder));
+
+        await using var db = database.NewContext();
+        var row = await Intake(db).StoreAsync(upload, prepared);
+        Assert.Equal((1600, 800, prepared.Sha256), (row.Width, row.Height, row.Sha256));
+        Assert.Equal(1, await Intake(db).CountAsync(upload));
+        for (var i = 1; i < EvidencePhoto.MaxPhotosPerClaim; i++)
+            await Intake(db).StoreAsync(upload, prepared);
+        var seventh = await Assert.ThrowsAsync<DomainException>(() => Intake(db).StoreAsync(upload, prepared));
+        Assert.Equal(EvidenceErrors.TooManyPhotos, seventh.Code);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task ARefusedPhoto_LeavesNoRowAndNoFile(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

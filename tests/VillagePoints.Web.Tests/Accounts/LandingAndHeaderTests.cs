@@ -26,9 +26,11 @@ public sealed class LandingAndHeaderTests
 
         var villagePage = $"/villages/{a.VillageCode}";
         Assert.Equal("/my", await LandingOf(TestApp.In(a, Role.Villager, householdNumber: 1)));
-        foreach (var cadre in new[] { Role.CommitteeChair, Role.CommitteeMember, Role.ReviewGroup, Role.GridWorker, Role.ShopClerk, Role.PartnerMerchant })
-            Assert.True(await LandingOf(TestApp.In(a, cadre)) == villagePage, $"{cadre} of one village should land on {villagePage}.");
-        Assert.Equal(villagePage, await LandingOf(TestApp.In(a, Role.Villager, householdNumber: 1), TestApp.In(a, Role.GridWorker)));
+        foreach (var (cadre, work) in new[] { (Role.CommitteeChair, "/review"), (Role.CommitteeMember, "/review"), (Role.ReviewGroup, "/review"),
+                     (Role.GridWorker, "/patrol"), (Role.ShopClerk, "/households/lookup"), (Role.PartnerMerchant, "/merchant") })
+            Assert.True(await LandingOf(TestApp.In(a, cadre)) == villagePage + work, $"{cadre} of one village should land on {villagePage}{work}.");
+        Assert.Equal(villagePage + "/patrol", await LandingOf(TestApp.In(a, Role.Villager, householdNumber: 1), TestApp.In(a, Role.GridWorker)));
+        Assert.Equal(villagePage + "/review", await LandingOf(TestApp.In(a, Role.GridWorker), TestApp.In(a, Role.CommitteeMember)));
         Assert.Equal("/places", await LandingOf(TestApp.In(a, Role.CommitteeMember), TestApp.In(b, Role.ShopClerk)));
         Assert.Equal("/places", await LandingOf(new RoleAssignment { Role = Role.TownViewer, TownId = a.TownId }));
         Assert.Equal("/places", await LandingOf(new RoleAssignment { Role = Role.DistrictViewer, DistrictId = a.DistrictId }));
