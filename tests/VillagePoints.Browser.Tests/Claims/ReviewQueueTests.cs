@@ -51,6 +51,24 @@ public sealed class ReviewQueueTests(BrowserApp app)
         return claim.Number;
     }
 
+    /// <summary>The demo villager login of household 1, whose claims the household reads.</summary>
+    private string HouseholdOnePhone()
+    {
+        using var db = app.Database.NewContext();
+        return db.UserAccounts.AsNoTracking().Where(u => db.RoleAssignments.Any(r => r.UserId == u.Id && r.Role == Role.Villager
+                && db.Households.Any(h => h.Id == r.HouseholdId && h.Number == 1 && db.Villages.Any(v => v.Id == h.VillageId && v.Code == DemoVillage.VillageCode))))
+            .Select(u => u.Phone).First();
+    }
+
+    private async Task RejectAsync(long number, DemoAccount reviewer, string reason)
+    {
+        await using var db = app.Database.NewContext();
+        var village = await db.Villages.AsNoTracking().SingleAsync(v => v.Code == DemoVillage.VillageCode);
+        var actor = await db.UserAccounts.AsNoTracking().Where(u => u.Phone == reviewer.Phone).Select(u => u.Id).SingleAsync();
+        var desk = new ClaimDesk(db, new LedgerPosting(db, TimeProvider.System), new RuleBook(db, TimeProvider.System), TimeProvider.System);
+        await desk.DecideAsync(new DecideClaim(village.Id, number, actor, ClaimDecision.Reject, reason));
+    }
+
     private async Task<ClaimState> StateAsync(long number)
     {
         await using var db = app.Database.NewContext();
@@ -136,12 +154,22 @@ public sealed class ReviewQueueTests(BrowserApp app)
             await page.ScreenshotAsync(new() { Path = Path.Combine(ShotFolder, "claim-360.png"), FullPage = true });
             await page.AssertNoSeriousViolationsAsync();
         }
-        await using (var context = await app.SignedInContextAsync(BrowserApp.Villager, elder: true))
+        await RejectAsync(number, reviewer, "照片里看不出是哪一户");
+        var household = DemoVillage.Accounts.First(a => a.Role == Role.Villager && a.Phone == HouseholdOnePhone());
+        await using (var context = await app.SignedInContextAsync(household, elder: true))
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync("/notifications");
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "消息" })).ToBeVisibleAsync();
+            await Expect(page.Locator(".bell-count")).ToBeVisibleAsync();
             await page.ScreenshotAsync(new() { Path = Path.Combine(ShotFolder, "notifications-elder-360.png") });
+            await page.AssertNoSeriousViolationsAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = $"第 {number} 号申报未通过" }).ClickAsync();
+
+            await Expect(page).ToHaveURLAsync(new Regex($"/claims/{number}$"));
+            await Expect(page.Locator(".timeline")).ToContainTextAsync("照片里看不出是哪一户");
+            await Expect(page.Locator("a.thumb img")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ShotFolder, "claim-household-elder-360.png"), FullPage = true });
             await page.AssertNoSeriousViolationsAsync();
         }
     }
