@@ -76,6 +76,9 @@ public sealed class Claim
     public DateTimeOffset? ResolvedAt { get; set; }
     public string? ResolutionReason { get; set; }
     public long? EntryNumber { get; set; }
+
+    /// <summary>The group inspection (小组检查) this claim was recorded in, numbered within the village; null for the other channels.</summary>
+    public long? InspectionNumber { get; set; }
     public int Version { get; set; }
 
     public bool Waiting => State is ClaimState.Submitted or ClaimState.FirstReviewed;
@@ -94,6 +97,7 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         b.HasKey(x => new { x.VillageId, x.Id });
         b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique().HasDatabaseName(ClaimConstraints.Number);
         b.HasIndex(x => new { x.VillageId, x.State, x.HouseholdId });
+        b.HasIndex(x => new { x.VillageId, x.InspectionNumber });
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Hours).HasPrecision(6, 2);

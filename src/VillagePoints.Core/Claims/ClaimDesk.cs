@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Notifications;
 using VillagePoints.Core.Rules;
 
 namespace VillagePoints.Core.Claims;
@@ -49,6 +50,40 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
     public async Task<Claim> SubmitAsync(SubmitClaim c, CancellationToken ct = default)
     {
         Idempotency.ValidateKey(c.IdempotencyKey);
+        var scored = await ScoreAsync(c, ct);
+        var hash = Idempotency.Fingerprint(SubmitOperation).Add(c.VillageId).Add(c.Channel).Add(c.HouseholdId).Add(scored.RuleCode).Add(c.OccurredOn)
+            .Add(c.SubmittedBy).Add(c.Hours?.ToString(CultureInfo.InvariantCulture)).Add(c.Difficulty).Add(c.Effect).Add(scored.Claim.Note).Hash();
+        return await WriteRetry.RunAsync(db, async token =>
+        {
+            if (await ReplayAsync(c.VillageId, c.IdempotencyKey, SubmitOperation, hash, token) is { } earlier)
+                return earlier;
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            await posting.LockAsync(c.VillageId, token);
+            if (await ReplayAsync(c.VillageId, c.IdempotencyKey, SubmitOperation, hash, token) is { } twin)
+                return twin;
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
+            var last = await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, token) ?? 0;
+            var claim = scored.Claim;
+            claim.Id = Ids.New(now);
+            claim.Number = last + 1;
+            claim.SubmittedAt = now;
+            db.Claims.Add(claim);
+            Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, SubmitOperation, hash, claim.Id, now);
+            await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
+            return claim;
+        }, [ClaimConstraints.Number], ct);
+    }
+
+    /// <summary>A scored claim not yet numbered nor saved, and the rule code as it was matched.</summary>
+    internal sealed record ScoredClaim(Claim Claim, string RuleCode);
+
+    /// <summary>
+    /// Checks a claim (channel, person, household, rule, dates, hours) and scores it, writing nothing. Its id, number and
+    /// submission time are the caller's to set, under the village's lock.
+    /// </summary>
+    internal async Task<ScoredClaim> ScoreAsync(SubmitClaim c, CancellationToken ct)
+    {
         if (!Enum.IsDefined(c.Channel))
             throw new DomainException("claim.channel-invalid", "A claim comes through one of the four channels.");
         if (c.Hours is { } h && (h <= 0 || h > RuleScoring.MaxHours))
@@ -84,32 +119,14 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
         var explanation = score.Explain(names, CultureInfo.GetCultureInfo("zh-CN"));
         var explanationEn = score.Explain(names, CultureInfo.GetCultureInfo("en-US"));
 
-        var hash = Idempotency.Fingerprint(SubmitOperation).Add(c.VillageId).Add(c.Channel).Add(c.HouseholdId).Add(code).Add(c.OccurredOn)
-            .Add(c.SubmittedBy).Add(c.Hours?.ToString(CultureInfo.InvariantCulture)).Add(c.Difficulty).Add(c.Effect).Add(note).Hash();
-        return await WriteRetry.RunAsync(db, async token =>
+        return new ScoredClaim(new Claim
         {
-            if (await ReplayAsync(c.VillageId, c.IdempotencyKey, SubmitOperation, hash, token) is { } earlier)
-                return earlier;
-            await using var tx = await db.Database.BeginTransactionAsync(token);
-            await posting.LockAsync(c.VillageId, token);
-            if (await ReplayAsync(c.VillageId, c.IdempotencyKey, SubmitOperation, hash, token) is { } twin)
-                return twin;
-            var now = BusinessCalendar.Truncate(time.GetUtcNow());
-            var last = await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, token) ?? 0;
-            var claim = new Claim
-            {
-                VillageId = c.VillageId, Id = Ids.New(now), Number = last + 1, Channel = c.Channel, HouseholdId = c.HouseholdId,
-                RuleId = rule.Id, RuleVersion = version.Number, OccurredOn = c.OccurredOn, Hours = c.Hours, Difficulty = c.Difficulty,
-                Effect = c.Effect, Note = note, Points = score.Points, ExplanationZh = Clip(explanation, ClaimLimits.MaxExplanationLength),
-                ExplanationEn = Clip(explanationEn, ClaimLimits.MaxExplanationLength),
-                State = ClaimState.Submitted, SubmittedBy = c.SubmittedBy, SubmittedAt = now,
-            };
-            db.Claims.Add(claim);
-            Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, SubmitOperation, hash, claim.Id, now);
-            await db.SaveChangesAsync(token);
-            await tx.CommitAsync(token);
-            return claim;
-        }, [ClaimConstraints.Number], ct);
+            VillageId = c.VillageId, Channel = c.Channel, HouseholdId = c.HouseholdId,
+            RuleId = rule.Id, RuleVersion = version.Number, OccurredOn = c.OccurredOn, Hours = c.Hours, Difficulty = c.Difficulty,
+            Effect = c.Effect, Note = note, Points = score.Points, ExplanationZh = Clip(explanation, ClaimLimits.MaxExplanationLength),
+            ExplanationEn = Clip(explanationEn, ClaimLimits.MaxExplanationLength),
+            State = ClaimState.Submitted, SubmittedBy = c.SubmittedBy,
+        }, code);
     }
 
     /// <summary>A reviewer approves, rejects or returns a waiting claim; the final approval posts the entry.</summary>
@@ -199,6 +216,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 claim.ResolutionReason = reason;
             }
             claim.Version++;
+            await NotificationInbox.AddForDecisionAsync(db, claim, now, token);
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, DecideOperation, hash, claim.Id, now, statusCode: 200);
             // The version check makes this the one decision: a racing reviewer's update matches no row.
             await db.SaveChangesAsync(token);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Claims;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Notifications;
 using VillagePoints.Core.Places;
 using VillagePoints.Core.Rules;
 
@@ -39,6 +40,7 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Evidence.EvidencePhoto> EvidencePhotos => Set<Evidence.EvidencePhoto>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VillagePointsDb).Assembly);

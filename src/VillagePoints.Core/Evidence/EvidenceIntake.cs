@@ -4,7 +4,8 @@ using VillagePoints.Core.Data;
 namespace VillagePoints.Core.Evidence;
 
 /// <summary>Who is attaching a photo to what.</summary>
-public sealed record EvidenceUpload(Guid VillageId, string OwnerKind, string OwnerRef, Guid UploadedBy);
+/// <param name="PhotoId">The new photo's id when the caller must know it before the save (to remember it under an Idempotency-Key saved with it).</param>
+public sealed record EvidenceUpload(Guid VillageId, string OwnerKind, string OwnerRef, Guid UploadedBy, Guid? PhotoId = null);
 
 /// <summary>
 /// Takes an uploaded photo in: processes it, stores the photo and its thumbnail, records the row. The bytes
@@ -42,7 +43,7 @@ public sealed class EvidenceIntake(VillagePointsDb db, IEvidenceStore store, Tim
     public async Task<EvidencePhoto> StoreAsync(EvidenceUpload upload, ProcessedPhoto photo, CancellationToken ct = default)
     {
         EnsureRoomFor(await CountAsync(upload, ct));
-        var id = Ids.New();
+        var id = upload.PhotoId ?? Ids.New();
         var row = new EvidencePhoto
         {
             VillageId = upload.VillageId,

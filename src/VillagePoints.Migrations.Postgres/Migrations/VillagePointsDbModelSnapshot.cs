@@ -172,6 +172,9 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("InspectionNumber")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -219,6 +222,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasKey("VillageId", "Id");
 
                     b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "InspectionNumber");
 
                     b.HasIndex("VillageId", "Number")
                         .IsUnique()
@@ -586,6 +591,48 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .HasName("PK_VillageLedgerHeads");
 
                     b.ToTable("VillageLedgerHeads");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ClaimNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VillageId");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications");
                 });
 
             modelBuilder.Entity("VillagePoints.Core.Places.District", b =>
@@ -1024,6 +1071,21 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasOne("VillagePoints.Core.Places.Village", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.VillageLedgerHead", "VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -165,6 +165,9 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.Property<Guid>("HouseholdId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("InspectionNumber")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -212,6 +215,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasKey("VillageId", "Id");
 
                     b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "InspectionNumber");
 
                     b.HasIndex("VillageId", "Number")
                         .IsUnique()
@@ -579,6 +584,48 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .HasName("PK_VillageLedgerHeads");
 
                     b.ToTable("VillageLedgerHeads");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VillageId");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications");
                 });
 
             modelBuilder.Entity("VillagePoints.Core.Places.District", b =>
@@ -1017,6 +1064,21 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasOne("VillagePoints.Core.Places.Village", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.VillageLedgerHead", "VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

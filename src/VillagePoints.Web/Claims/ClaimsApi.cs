@@ -53,7 +53,9 @@ public sealed record ResubmitClaimRequest(string? Note);
 
 public sealed record ClaimPhotoView(Guid Id, int Width, int Height);
 
-public sealed class ClaimQueries(VillagePointsDb db)
+
+
+public sealed partial class ClaimQueries(VillagePointsDb db)
 {
     public const string EvidenceOwnerKind = ClaimDesk.EvidenceOwnerKind;
 
@@ -134,7 +136,8 @@ public static class ClaimsApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", List).RequireVillage(VillagePermission.SubmitClaims)
-            .WithSummary("Claims, newest first; ?state=Submitted is a reviewer's queue, narrowed by ?channel= and ?householdNo=. A villager sees those they submitted or about their household.");
+            .WithSummary("Claims, newest first, narrowed by ?state=, ?channel=, ?householdNo=, ?group= (villager group number), ?ruleCode= and ?olderThanDays= (waiting at least that long). ?toReview=true is the reader's own review queue, oldest first: the claims waiting for their step that they may decide. A villager sees those they submitted or about their household.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{number:long}", Get).RequireVillage(VillagePermission.SubmitClaims)
             .WithSummary("One claim with its score, explanation and state.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -150,9 +153,11 @@ public static class ClaimsApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{number:long}/photos", AddPhoto).RequireVillage(VillagePermission.SubmitClaims)
-            .WithSummary("Attach one evidence photo (multipart, one file) while the claim is submitted or returned; at most six.")
+            .WithSummary("Attach one evidence photo (multipart/form-data with one file part, e.g. named photo: JPEG, PNG, WebP or HEIC) while the claim is submitted or returned; at most six. Accepts Idempotency-Key: a retried upload of the same photo stores it once.")
+            .AddOpenApiOperationTransformer(DescribePhotoUpload)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapInspectionsApi();
         return village;
     }
 
@@ -172,9 +177,11 @@ public static class ClaimsApi
         return TypedResults.Created(Location(grant.Village.Code, claim.Number), await queries.ViewAsync(claim, ct));
     }
 
-    public static async Task<Ok<List<ClaimView>>> List(HttpContext http, ClaimQueries queries, [FromQuery] ClaimState? state,
-        [FromQuery] ClaimChannel? channel, [FromQuery] int? householdNo, [FromQuery] int? take, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ListAsync(http.Grant(), state, channel, householdNo, take ?? 50, ct));
+    public static async Task<Ok<List<ClaimView>>> List(HttpContext http, ClaimQueries queries, TimeProvider time, [FromQuery] ClaimState? state,
+        [FromQuery] ClaimChannel? channel, [FromQuery] int? householdNo, [FromQuery] int? group, [FromQuery] string? ruleCode,
+        [FromQuery] int? olderThanDays, [FromQuery] bool? toReview, [FromQuery] int? take, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(http.Grant(),
+            new ClaimFilter(state, channel, householdNo, group, ruleCode, olderThanDays, toReview ?? false, take ?? 50), time, ct));
 
     public static async Task<Ok<ClaimView>> Get(HttpContext http, ClaimQueries queries, long number, CancellationToken ct) =>
         TypedResults.Ok(await queries.ViewAsync(await queries.FindAsync(http.Grant(), number, ct) ?? throw NotFound(), ct));
@@ -210,26 +217,103 @@ public static class ClaimsApi
         return TypedResults.Ok(await queries.ViewAsync(claim, ct));
     }
 
-    public static async Task<Created<ClaimPhotoView>> AddPhoto(HttpContext http, EvidenceIntake intake, ClaimQueries queries, long number,
-        CancellationToken ct)
+    public const string PhotoOperation = "claim.photo";
+
+    /// <summary>
+    /// One photo per request. With an Idempotency-Key the request's fingerprint holds the claim, the uploader and the
+    /// SHA-256 of the bytes sent, and the key is saved in the photo row's own save: a retried upload answers the
+    /// photo stored the first time, and the same key with another photo is a conflict.
+    /// </summary>
+    public static async Task<Created<ClaimPhotoView>> AddPhoto(HttpContext http, EvidenceIntake intake, ClaimQueries queries, VillagePointsDb db,
+        TimeProvider time, long number, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
+        IdempotencyKeys.Validate(idempotencyKey);
         var grant = http.Grant();
         var claim = await queries.FindAsync(grant, number, ct) ?? throw NotFound();
         if (claim.SubmittedBy != grant.UserId && !grant.Has(VillagePermission.ReviewClaims))
             throw new DomainException("claim.not-submitter", "Only whoever submitted a claim, or the village's reviewers, add its photos.",
                 DomainErrorKind.Forbidden);
-        if (claim.State is not (ClaimState.Submitted or ClaimState.Returned))
-            throw new DomainException("claim.photos-closed", "Photos are added while a claim waits for its review.", DomainErrorKind.Conflict);
         if (!http.Request.HasFormContentType)
             throw new DomainException("claim.photo-required", "Send one photo as a multipart form file.");
         var form = await http.Request.ReadFormAsync(ct);
         if (form.Files.Count != 1)
             throw new DomainException("claim.photo-required", "Send one photo as a multipart form file.");
-        await using var content = form.Files[0].OpenReadStream();
-        var photo = await intake.AcceptAsync(new EvidenceUpload(grant.Village.Id, ClaimQueries.EvidenceOwnerKind,
-            claim.Number.ToString(CultureInfo.InvariantCulture), grant.UserId), content, ct);
-        return TypedResults.Created($"/api/v1/villages/{Uri.EscapeDataString(grant.Village.Code)}/evidence/{photo.Id}",
+        var owner = claim.Number.ToString(CultureInfo.InvariantCulture);
+        string? hash = null;
+        if (idempotencyKey is not null)
+        {
+            await using var raw = form.Files[0].OpenReadStream();
+            hash = Idempotency.Fingerprint(PhotoOperation).Add(grant.Village.Id).Add(claim.Number).Add(grant.UserId)
+                .Add(Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(raw, ct))).Hash();
+            if (await ReplayPhotoAsync(db, grant.Village.Id, idempotencyKey, hash, ct) is { } earlier)
+                return Photo(grant.Village.Code, earlier);
+        }
+        if (claim.State is not (ClaimState.Submitted or ClaimState.Returned))
+            throw new DomainException("claim.photos-closed", "Photos are added while a claim waits for its review.", DomainErrorKind.Conflict);
+        var photoId = Ids.New();
+        // Saved by the intake in the photo row's own save, so the key and the photo exist together or not at all.
+        Idempotency.Remember(db, grant.Village.Id, idempotencyKey, PhotoOperation, hash ?? "", photoId, BusinessCalendar.Truncate(time.GetUtcNow()));
+        EvidencePhoto photo;
+        try
+        {
+            await using var content = form.Files[0].OpenReadStream();
+            photo = await intake.AcceptAsync(new EvidenceUpload(grant.Village.Id, ClaimQueries.EvidenceOwnerKind, owner, grant.UserId, photoId),
+                content, ct);
+        }
+        catch (DbUpdateException) when (hash is not null)
+        {
+            // The same upload, sent twice at once, lost the race for its key: answer what the other one stored.
+            db.ChangeTracker.Clear();
+            return Photo(grant.Village.Code, await ReplayPhotoAsync(db, grant.Village.Id, idempotencyKey, hash, ct) ?? throw Idempotency.Conflict());
+        }
+        catch when (hash is not null)
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
+        return Photo(grant.Village.Code, photo);
+    }
+
+    /// <summary>The photo an earlier upload under this key stored, or null when the key is new.</summary>
+    private static async Task<EvidencePhoto?> ReplayPhotoAsync(VillagePointsDb db, Guid villageId, string? key, string hash, CancellationToken ct)
+    {
+        if (await Idempotency.ReplayAsync<Guid?>(db, villageId, key, PhotoOperation, hash, ct) is not { } id)
+            return null;
+        return await db.EvidencePhotos.AsNoTracking().SingleAsync(p => p.VillageId == villageId && p.Id == id, ct);
+    }
+
+    private static Created<ClaimPhotoView> Photo(string villageCode, EvidencePhoto photo) =>
+        TypedResults.Created($"/api/v1/villages/{Uri.EscapeDataString(villageCode)}/evidence/{photo.Id}",
             new ClaimPhotoView(photo.Id, photo.Width, photo.Height));
+
+    /// <summary>
+    /// The handler reads the form itself (so a bearer client needs no antiforgery token and a wrong body is our own problem, not a
+    /// bare 415 before the village scope), so the document is told of the multipart body here.
+    /// </summary>
+    private static Task DescribePhotoUpload(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
+        CancellationToken ct)
+    {
+        operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+        {
+            Required = true,
+            Description = "One photo file (JPEG, PNG, WebP or HEIC; its real type is read from its bytes, not its name).",
+            Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new Microsoft.OpenApi.OpenApiSchema
+                    {
+                        Type = Microsoft.OpenApi.JsonSchemaType.Object,
+                        Required = new HashSet<string> { "photo" },
+                        Properties = new Dictionary<string, Microsoft.OpenApi.IOpenApiSchema>
+                        {
+                            ["photo"] = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary", Description = "The photo." },
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     public static string Location(string villageCode, long number) =>

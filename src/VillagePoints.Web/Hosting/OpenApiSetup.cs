@@ -36,8 +36,9 @@ public static partial class OpenApiSetup
         ["Ledger"] = "The points ledger (积分流水): a household's history, direct records by the committee, reversals, the hash-chain head and its signed checkpoints.",
         ["Direct records"] = "Committee records above the village's two-reviewer threshold, waiting for a second committee member to approve or reject them.",
         ["Reports"] = "A village's headline figures.",
-        ["Evidence"] = "Evidence photos (佐证材料) attached to claims: stored upright, at most 1600 px, as JPEG without EXIF or GPS tags; readable by the village's staff.",
+        ["Evidence"] = "Evidence photos (佐证材料) attached to claims: stored upright, at most 1600 px, as JPEG without EXIF or GPS tags; readable by the village's staff, and by the household and the submitter of the claim they belong to.",
         ["Rules"] = "The village's rules (积分细则): categories, rules with their weights, caps and channels, versions by effective date, retirement, and a preview of a draft's scoring.",
+        ["Notifications"] = "The signed-in user's in-app notifications (消息): a claim approved, rejected or returned, for its household and its submitter; the unread count and marking read.",
         ["Claims"] = "Claims (申报) from the four channels (self-declaration, patrol, neighbour recommendation, group inspection), scored by the village's rules, with evidence photos and review in one or two steps; the final approval posts the ledger entry.",
     };
 

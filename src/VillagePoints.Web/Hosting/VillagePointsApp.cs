@@ -62,6 +62,9 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimForms>();
+        services.AddScoped<VillagePoints.Core.Claims.GroupInspections>();
+        services.AddScoped<VillagePoints.Core.Notifications.NotificationInbox>();
+        services.AddScoped<VillagePoints.Web.Notifications.NotificationViews>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -174,6 +177,7 @@ public static class VillagePointsApp
         village.MapEvidenceApi();
         VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
+        VillagePoints.Web.Notifications.NotificationsApi.MapNotificationsApi(api);
 
         app.MapRazorPages();
     }

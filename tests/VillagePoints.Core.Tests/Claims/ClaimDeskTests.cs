@@ -19,11 +19,11 @@ public sealed class ClaimDeskTests
 {
     private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 
-    private sealed record Village(ArrangedVillage V, Guid Villager, Guid GridWorker, Guid Reviewer, Guid Member, Guid Chair);
+    internal sealed record Village(ArrangedVillage V, Guid Villager, Guid GridWorker, Guid Reviewer, Guid Member, Guid Chair);
 
-    private static ClaimDesk Desk(VillagePointsDb db) => new(db, Posting(db), new RuleBook(db, TimeProvider.System), TimeProvider.System);
+    internal static ClaimDesk Desk(VillagePointsDb db) => new(db, Posting(db), new RuleBook(db, TimeProvider.System), TimeProvider.System);
 
-    private static async Task<Village> ArrangeAsync(TestDatabase database, bool twoSteps = false)
+    internal static async Task<Village> ArrangeAsync(TestDatabase database, bool twoSteps = false)
     {
         var v = await VillageBuilder.ArrangeAsync(database, 3);
         await ChangeVillageAsync(database, v, village => village.Settings.TwoStepReview = twoSteps);
@@ -44,19 +44,19 @@ public sealed class ClaimDeskTests
         return village;
     }
 
-    private static SubmitClaim Declare(Village x, string rule = "clean-corner", decimal? hours = null) =>
+    internal static SubmitClaim Declare(Village x, string rule = "clean-corner", decimal? hours = null) =>
         new(x.V.VillageId, ClaimChannel.SelfDeclaration, x.V.HouseholdIds[0], rule, Yesterday, x.Villager, hours, Note: "清理了村口的垃圾");
 
-    private static DecideClaim Decide(Village x, long number, Guid actor, ClaimDecision decision = ClaimDecision.Approve, string? reason = null) =>
+    internal static DecideClaim Decide(Village x, long number, Guid actor, ClaimDecision decision = ClaimDecision.Approve, string? reason = null) =>
         new(x.V.VillageId, number, actor, decision, reason ?? (decision == ClaimDecision.Approve ? null : "照片看不清"));
 
-    private static async Task<Claim> SubmitAsync(TestDatabase database, SubmitClaim c)
+    internal static async Task<Claim> SubmitAsync(TestDatabase database, SubmitClaim c)
     {
         await using var db = database.NewContext();
         return await Desk(db).SubmitAsync(c);
     }
 
-    private static async Task<string> DecideAsync(TestDatabase database, DecideClaim c)
+    internal static async Task<string> DecideAsync(TestDatabase database, DecideClaim c)
     {
         await using var db = database.NewContext();
         return await OutcomeAsync(() => Desk(db).DecideAsync(c));
@@ -68,7 +68,7 @@ public sealed class ClaimDeskTests
         return await db.Claims.AsNoTracking().SingleAsync(c => c.VillageId == x.V.VillageId && c.Number == number);
     }
 
-    private static async Task<List<LedgerEntry>> ClaimEntriesAsync(TestDatabase database, Village x)
+    internal static async Task<List<LedgerEntry>> ClaimEntriesAsync(TestDatabase database, Village x)
     {
         await using var db = database.NewContext();
         return await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == x.V.VillageId && e.SourceKind == SourceKinds.Claim).ToListAsync();
@@ -277,7 +277,7 @@ public sealed class ClaimDeskTests
         Assert.Equal("ok", await DecideAsync(database, Decide(x, claim.Number, x.Member)));
     }
 
-    private static async Task<Guid> UserAsync(TestDatabase database, ArrangedVillage v, string name, Role role, int? household = null)
+    internal static async Task<Guid> UserAsync(TestDatabase database, ArrangedVillage v, string name, Role role, int? household = null)
     {
         await using var db = database.NewContext();
         var user = new UserAccount

@@ -22,7 +22,8 @@ public sealed class VillageScopeTests
     private const string VillagePrefix = "/api/v1/villages/{villageCode}";
 
     // Endpoints outside any village: who may call them is checked by their own tests.
-    private static readonly string[] Unscoped = ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/villages"];
+    private static readonly string[] Unscoped = ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/villages",
+        "GET /api/v1/notifications", "POST /api/v1/notifications/read"];
 
     private const string AnyBody = """{"amount":5,"kind":"Award","reason":"清理卫生死角","groupNumber":1,"headName":"王五","members":[]}""";
 
@@ -117,7 +118,7 @@ public sealed class VillageScopeTests
     }
 
     // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
-    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places"];
+    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications"];
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task EveryPage_UnderAVillage_CarriesTheVillageScope(DatabaseProvider provider)

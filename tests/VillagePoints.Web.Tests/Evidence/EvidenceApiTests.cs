@@ -58,7 +58,7 @@ public sealed class EvidenceApiTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task AVillager_IsRefused_UntilClaimsTellWhichPhotosAreAboutTheirHousehold(DatabaseProvider provider)
+    public async Task AVillager_DoesNotSeeAPhotoOfAClaimTheyCannotSee(DatabaseProvider provider)
     {
         await using var app = await StartAsync(provider);
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
@@ -67,7 +67,7 @@ public sealed class EvidenceApiTests : IDisposable
 
         var response = await villager.GetAsync($"/api/v1/villages/{a.VillageCode}/evidence/{photo.Id}");
 
-        Assert.Equal("access.forbidden", await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden));
+        Assert.Equal("evidence.not-found", await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound));
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

@@ -95,6 +95,20 @@ public sealed class OpenApiTests
         Assert.DoesNotContain("evil.example", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Document_DescribesThePhotoUpload_AsAMultipartBodyWithOneBinaryFile()
+    {
+        using var doc = await DocumentAsync();
+
+        var body = Operation(doc.RootElement, VillagePrefix + "/claims/{number}/photos", "post").GetProperty("requestBody");
+        var schema = body.GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.True(body.GetProperty("required").GetBoolean());
+        Assert.Equal(("string", "binary"), (schema.GetProperty("properties").GetProperty("photo").GetProperty("type").GetString(),
+            schema.GetProperty("properties").GetProperty("photo").GetProperty("format").GetString()));
+        var parameters = Operation(doc.RootElement, VillagePrefix + "/claims/{number}/photos", "post").GetProperty("parameters");
+        Assert.Contains(parameters.EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+    }
+
     private static async Task<JsonDocument> DocumentAsync()
     {
         await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite);
