@@ -60,6 +60,7 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
         services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
+        services.AddScoped<VillagePoints.Core.Activities.ActivityDesk>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
