@@ -258,8 +258,9 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
             if (BusinessCalendar.Today(time) < activity.HeldOn)
                 throw new DomainException("activity.not-yet-held", $"Attendance is confirmed on or after the activity's day, {Iso(activity.HeldOn)}.",
                     DomainErrorKind.Conflict);
-            var attendances = await db.ActivityAttendances.Where(x => x.VillageId == c.VillageId && x.ActivityId == activity.Id)
-                .OrderBy(x => x.CheckedInAt).ThenBy(x => x.Id).ToListAsync(token);
+            // Claims are numbered in check-in order (sorted here: SQLite cannot order by a timestamp with offset).
+            var attendances = (await db.ActivityAttendances.Where(x => x.VillageId == c.VillageId && x.ActivityId == activity.Id)
+                .ToListAsync(token)).OrderBy(x => x.CheckedInAt).ThenBy(x => x.Id).ToList();
             if (attendances.Count == 0)
                 throw new DomainException("activity.no-attendees", "Nobody is on the roster yet; tick the attendees first, or cancel the activity.",
                     DomainErrorKind.Conflict);
