@@ -361,10 +361,32 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
             ?? throw new DomainException("rule.not-found", "No such rule in this village.", DomainErrorKind.NotFound);
         var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == villageId && v.RuleId == rule.Id).ToListAsync(ct);
         var version = RuleBook.InForce(versions, heldOn) ?? versions.MinBy(v => v.Number);
-        if (rule.Retired || rule.Direction != RuleDirection.Award || version is null || !version.Channels.Contains(ClaimChannel.GroupInspection))
+        if (rule.Retired || rule.Direction != RuleDirection.Award || version is null || !version.Channels.Contains(ClaimChannel.GroupInspection)
+            || version.DifficultyLevels.Count > 0 || version.EffectLevels.Count > 0)
             throw new DomainException("activity.rule-not-allowed",
-                $"The rule '{rule.Code}' cannot be used for an activity: it must be a current award rule that allows group inspection.");
+                $"The rule '{rule.Code}' cannot be used for an activity: it must be a current award rule that allows group inspection, "
+                + "scored without difficulty or effect levels (every attendee gets the same).");
         return rule;
+    }
+
+    /// <summary>
+    /// What each attendee's claim scores before any cap: the rule version in force on the activity's day with its
+    /// hours. For the poster and the activity page; the claims themselves are scored by <see cref="ClaimDesk"/>.
+    /// </summary>
+    public async Task<int> PointsPerAttendeeAsync(Activity activity, CancellationToken ct = default)
+    {
+        var rule = await db.Rules.AsNoTracking().SingleAsync(r => r.VillageId == activity.VillageId && r.Id == activity.RuleId, ct);
+        var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == activity.VillageId && v.RuleId == rule.Id).ToListAsync(ct);
+        var version = RuleBook.InForce(versions, activity.HeldOn) ?? versions.MinBy(v => v.Number)!;
+        try
+        {
+            return RuleScoring.Score(version, rule.Direction, new ScoringInputs(activity.Hours), new HouseholdTotals()).Points;
+        }
+        catch (DomainException)
+        {
+            // A later version of the rule may have added weights; the poster then shows no figure rather than a wrong one.
+            return 0;
+        }
     }
 
     private async Task RequireOrganiserAsync(Activity activity, Guid actorId, CancellationToken ct)
