@@ -80,11 +80,12 @@ public sealed class ActivityQueries(VillagePointsDb db, ActivityDesk desk)
     public async Task<List<OrganiserOption>> OrganisersAsync(Guid villageId, CancellationToken ct)
     {
         Role[] organisers = [Role.CommitteeMember, Role.CommitteeChair, Role.ReviewGroup];
-        return await (from r in db.RoleAssignments.AsNoTracking()
-                      join u in db.UserAccounts.AsNoTracking() on r.UserId equals u.Id
-                      where r.VillageId == villageId && organisers.Contains(r.Role)
-                      select new OrganiserOption(u.Id, u.DisplayName))
-            .Distinct().OrderBy(o => o.Name).ToListAsync(ct);
+        var people = await (from r in db.RoleAssignments.AsNoTracking()
+                            join u in db.UserAccounts.AsNoTracking() on r.UserId equals u.Id
+                            where r.VillageId == villageId && organisers.Contains(r.Role)
+                            select new { u.Id, u.DisplayName }).ToListAsync(ct);
+        return people.DistinctBy(p => p.Id).Select(p => new OrganiserOption(p.Id, p.DisplayName))
+            .OrderBy(o => o.Name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The rules an activity may use today: current award rules open to group inspection, without levels to choose.</summary>
