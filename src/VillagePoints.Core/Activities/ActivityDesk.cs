@@ -70,6 +70,8 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
     public const string ConfirmOperation = "activity.confirm";
     public const string CancelOperation = "activity.cancel";
 
+    private const string HeadRelation = "户主";
+
     /// <summary>Days after the activity's day on which a self scan is still taken.</summary>
     public const int SelfScanGraceDays = 1;
 
@@ -342,9 +344,10 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
     {
         var checkedIn = await db.ActivityAttendances.AsNoTracking()
             .Where(a => a.VillageId == villageId && a.ActivityId == activityId && a.HouseholdId == householdId).Select(a => a.PersonId).ToListAsync(ct);
-        var people = await db.People.AsNoTracking().Where(p => p.VillageId == villageId && p.HouseholdId == householdId)
-            .OrderBy(p => p.Name).ToListAsync(ct);
-        return people.Select(p => new HouseholdMember(p.Id, p.Name, p.Relation, checkedIn.Contains(p.Id))).ToList();
+        var people = await db.People.AsNoTracking().Where(p => p.VillageId == villageId && p.HouseholdId == householdId).ToListAsync(ct);
+        // The head of the household first, as on the household card; then by name.
+        return people.OrderBy(p => p.Relation == HeadRelation ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => new HouseholdMember(p.Id, p.Name, p.Relation, checkedIn.Contains(p.Id))).ToList();
     }
 
     /// <summary>Whether <paramref name="token"/> is the activity's check-in token; compared in constant time.</summary>
