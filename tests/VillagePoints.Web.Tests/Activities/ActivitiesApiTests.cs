@@ -112,6 +112,9 @@ public sealed class ActivitiesApiTests
         Assert.Equal("household.not-found", await Problems.AssertProblemAsync(foreign, HttpStatusCode.NotFound));
         Assert.Equal("Roster", ticked.GetProperty("method").GetString());
         Assert.Equal("activity.full", await Problems.AssertProblemAsync(full, HttpStatusCode.Conflict));
+        var fullInEnglish = await PostAsync(member, $"{checkIns}?culture=en-US&ui-culture=en-US", new { householdNo = 3 });
+        Assert.Contains("The activity is full", await fullInEnglish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("活动人数已满", await (await PostAsync(member, checkIns, new { householdNo = 3 })).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using var db = app.NewContext();
         Assert.Equal(2, await db.ActivityAttendances.CountAsync(a => a.VillageId == v.VillageId));
     }

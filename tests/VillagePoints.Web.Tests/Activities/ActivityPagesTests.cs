@@ -130,6 +130,7 @@ public sealed class ActivityPagesTests
         var page = Path(v, $"/{number}/check-in?t={token}");
 
         var form = await villager.GetStringAsync(page);
+        var english = await villager.GetStringAsync($"{page}&culture=en-US&ui-culture=en-US");
         var wrong = await villager.GetStringAsync(Path(v, $"/{number}/check-in?t=guessed"));
         var wrongPost = await PostFormAsync(villager, page, Path(v, $"/{number}/check-in"), new()
         {
@@ -142,6 +143,8 @@ public sealed class ActivityPagesTests
         var after = await villager.GetStringAsync(tap.Headers.Location!.OriginalString);
 
         Assert.Contains("为 王建国 签到", form, StringComparison.Ordinal);
+        Assert.Contains("Check in 王建国", english, StringComparison.Ordinal);
+        Assert.Contains("Who is checking in? Tap a name", english, StringComparison.Ordinal);
         Assert.DoesNotContain("李桂兰", form, StringComparison.Ordinal);
         Assert.Contains("签到链接无效", wrong, StringComparison.Ordinal);
         Assert.DoesNotContain("为 王建国 签到", wrong, StringComparison.Ordinal);
