@@ -24,6 +24,9 @@ public sealed record SubmitClaim(
 public sealed record DecideClaim(Guid VillageId, long Number, Guid ActorId, ClaimDecision Decision, string? Reason = null,
     string? IdempotencyKey = null);
 
+/// <summary>One claim of a batch: the claim made, or why none was (the household reached the rule's cap).</summary>
+public sealed record BatchClaimResult(Claim? Claim, string? NoClaimReason);
+
 public sealed record WithdrawClaim(Guid VillageId, long Number, Guid ActorId, string? IdempotencyKey = null);
 
 /// <summary>The submitter sends a returned claim back for review, with more evidence and optionally a new note.</summary>
@@ -74,6 +77,47 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
             return claim;
         }, [ClaimConstraints.Number], ct);
     }
+
+    /// <summary>
+    /// Scores and adds a batch of claims inside the caller's open transaction, which must hold the village's
+    /// chain-head lock (<see cref="LedgerPosting.LockAsync"/>) so their numbers cannot collide; the caller saves.
+    /// Each claim passes exactly the checks and scoring of <see cref="SubmitAsync"/>. A claim whose household already
+    /// reached the rule's cap is not made: its item carries the scored explanation instead.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchClaimResult>> AddBatchWithinAsync(IReadOnlyList<SubmitClaim> batch, Guid? activityId,
+        CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AddBatchWithinAsync needs an open transaction.");
+        var results = new List<BatchClaimResult>(batch.Count);
+        var now = BusinessCalendar.Truncate(time.GetUtcNow());
+        long? next = null;
+        foreach (var c in batch)
+        {
+            ScoredClaim scored;
+            try
+            {
+                scored = await ScoreAsync(c, ct);
+            }
+            catch (DomainException ex) when (ex.Code == CapReachedCode)
+            {
+                results.Add(new BatchClaimResult(null, ex.Message));
+                continue;
+            }
+            next ??= (await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, ct) ?? 0) + 1;
+            var claim = scored.Claim;
+            claim.Id = Ids.New(now);
+            claim.Number = next.Value;
+            claim.SubmittedAt = now;
+            claim.ActivityId = activityId;
+            next++;
+            db.Claims.Add(claim);
+            results.Add(new BatchClaimResult(claim, null));
+        }
+        return results;
+    }
+
+    private const string CapReachedCode = "claim.cap-reached";
 
     /// <summary>A scored claim not yet numbered nor saved, and the rule code as it was matched.</summary>
     internal sealed record ScoredClaim(Claim Claim, string RuleCode);

@@ -60,6 +60,8 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
         services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
+        services.AddScoped<VillagePoints.Core.Activities.ActivityDesk>();
+        services.AddScoped<VillagePoints.Web.Activities.ActivityQueries>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimForms>();
         services.AddScoped<VillagePoints.Core.Claims.GroupInspections>();
@@ -178,6 +180,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
         VillagePoints.Web.Notifications.NotificationsApi.MapNotificationsApi(api);
+        VillagePoints.Web.Activities.ActivitiesApi.MapActivitiesApi(village);
 
         app.MapRazorPages();
     }
