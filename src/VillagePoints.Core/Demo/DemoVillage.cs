@@ -190,9 +190,7 @@ public static class DemoVillage
             }
             foreach (var batch in plan.Claims.Chunk(BatchSize))
             {
-                db.Claims.AddRange(batch);
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
+                await DemoBulkInsert.InsertAsync(db, batch, ct);
                 done += batch.Length;
                 progress?.Report((done, total));
             }
