@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VillagePoints.Core.Activities;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
 using VillagePoints.Core.Rules;
@@ -78,6 +79,9 @@ public sealed class Claim
     public long? EntryNumber { get; set; }
     public int Version { get; set; }
 
+    /// <summary>The volunteer activity whose confirmed attendance made this claim; null for every other claim.</summary>
+    public Guid? ActivityId { get; set; }
+
     public bool Waiting => State is ClaimState.Submitted or ClaimState.FirstReviewed;
 }
 
@@ -107,6 +111,8 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         b.Ignore(x => x.Waiting);
         b.HasOne<Household>().WithMany().HasForeignKey(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Rule>().WithMany().HasForeignKey(x => new { x.VillageId, x.RuleId }).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.VillageId, x.ActivityId });
+        b.HasOne<Activity>().WithMany().HasForeignKey(x => new { x.VillageId, x.ActivityId }).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

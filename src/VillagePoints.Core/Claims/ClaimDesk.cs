@@ -23,6 +23,9 @@ public sealed record SubmitClaim(
 public sealed record DecideClaim(Guid VillageId, long Number, Guid ActorId, ClaimDecision Decision, string? Reason = null,
     string? IdempotencyKey = null);
 
+/// <summary>One claim of a batch: the claim made, or why none was (the household reached the rule's cap).</summary>
+public sealed record BatchClaimResult(Claim? Claim, string? NoClaimReason);
+
 public sealed record WithdrawClaim(Guid VillageId, long Number, Guid ActorId, string? IdempotencyKey = null);
 
 /// <summary>The submitter sends a returned claim back for review, with more evidence and optionally a new note.</summary>
@@ -49,40 +52,9 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
     public async Task<Claim> SubmitAsync(SubmitClaim c, CancellationToken ct = default)
     {
         Idempotency.ValidateKey(c.IdempotencyKey);
-        if (!Enum.IsDefined(c.Channel))
-            throw new DomainException("claim.channel-invalid", "A claim comes through one of the four channels.");
-        if (c.Hours is { } h && (h <= 0 || h > RuleScoring.MaxHours))
-            throw new DomainException("claim.hours-invalid", $"Hours must be more than 0 and at most {RuleScoring.MaxHours} a day.");
-        var note = string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim();
-        if (note is { Length: > ClaimLimits.MaxNoteLength })
-            throw new DomainException("claim.note-too-long", $"A note has at most {ClaimLimits.MaxNoteLength} characters.");
-        if (note is not null)
-            StoredText.Check(note, "The note");
-        LedgerPosting.CheckOccurredOnNotAfter(c.OccurredOn, BusinessCalendar.Today(time));
-        var village = await db.Villages.AsNoTracking().Where(v => v.Id == c.VillageId).Select(v => new { v.StartedOn }).SingleOrDefaultAsync(ct)
-            ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
-        LedgerPosting.CheckOccurredOnNotBeforeStart(c.OccurredOn, village.StartedOn);
-        if (!await db.Households.AnyAsync(x => x.VillageId == c.VillageId && x.Id == c.HouseholdId, ct))
-            throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
-        await CheckChannelAsync(c, ct);
-
+        var scored = await ScoreAsync(c, ct);
         var code = c.RuleCode.Trim();
-        var rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.VillageId == c.VillageId && r.Code == code, ct)
-            ?? throw new DomainException("rule.not-found", "No such rule in this village.", DomainErrorKind.NotFound);
-        if (rule.Retired)
-            throw new DomainException("claim.rule-retired", "This rule is retired; claims under it are no longer taken.", DomainErrorKind.Conflict);
-        var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == c.VillageId && v.RuleId == rule.Id).ToListAsync(ct);
-        // A deed done before the rule's first version is scored by that first version: the village agreed to it since.
-        var version = RuleBook.InForce(versions, c.OccurredOn) ?? versions.MinBy(v => v.Number)!;
-        if (!version.Channels.Contains(c.Channel))
-            throw new DomainException("claim.channel-not-allowed", $"The rule '{rule.Code}' cannot be claimed through {c.Channel}.");
-        var totals = await rules.TotalsAsync(c.VillageId, c.HouseholdId, rule.Id, c.OccurredOn, ct);
-        var score = RuleScoring.Score(version, rule.Direction, new ScoringInputs(c.Hours, c.Difficulty, c.Effect), totals);
-        if (score.Points == 0)
-            throw new DomainException("claim.cap-reached", score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.InvariantCulture));
-        var names = new RuleVersionNames(rule.NameZh, rule.NameEn);
-        var explanation = score.Explain(names, CultureInfo.GetCultureInfo("zh-CN"));
-        var explanationEn = score.Explain(names, CultureInfo.GetCultureInfo("en-US"));
+        var note = scored.Note;
 
         var hash = Idempotency.Fingerprint(SubmitOperation).Add(c.VillageId).Add(c.Channel).Add(c.HouseholdId).Add(code).Add(c.OccurredOn)
             .Add(c.SubmittedBy).Add(c.Hours?.ToString(CultureInfo.InvariantCulture)).Add(c.Difficulty).Add(c.Effect).Add(note).Hash();
@@ -96,14 +68,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 return twin;
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
             var last = await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, token) ?? 0;
-            var claim = new Claim
-            {
-                VillageId = c.VillageId, Id = Ids.New(now), Number = last + 1, Channel = c.Channel, HouseholdId = c.HouseholdId,
-                RuleId = rule.Id, RuleVersion = version.Number, OccurredOn = c.OccurredOn, Hours = c.Hours, Difficulty = c.Difficulty,
-                Effect = c.Effect, Note = note, Points = score.Points, ExplanationZh = Clip(explanation, ClaimLimits.MaxExplanationLength),
-                ExplanationEn = Clip(explanationEn, ClaimLimits.MaxExplanationLength),
-                State = ClaimState.Submitted, SubmittedBy = c.SubmittedBy, SubmittedAt = now,
-            };
+            var claim = Numbered(scored, last + 1, now);
             db.Claims.Add(claim);
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, SubmitOperation, hash, claim.Id, now);
             await db.SaveChangesAsync(token);
@@ -270,6 +235,100 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
             await db.SaveChangesAsync(token);
             return claim;
         }, ct);
+    }
+
+    /// <summary>
+    /// Scores and adds a batch of claims inside the caller's open transaction, which must hold the village's
+    /// chain-head lock (<see cref="LedgerPosting.LockAsync"/>) so their numbers cannot collide; the caller saves.
+    /// Each claim passes exactly the checks and scoring of <see cref="SubmitAsync"/>. A claim whose household already
+    /// reached the rule's cap is not made: its item carries the scored explanation instead.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchClaimResult>> AddBatchWithinAsync(IReadOnlyList<SubmitClaim> batch, Guid? activityId,
+        CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AddBatchWithinAsync needs an open transaction.");
+        var results = new List<BatchClaimResult>(batch.Count);
+        var now = BusinessCalendar.Truncate(time.GetUtcNow());
+        long? next = null;
+        foreach (var c in batch)
+        {
+            Claim scored;
+            try
+            {
+                scored = await ScoreAsync(c, ct);
+            }
+            catch (DomainException ex) when (ex.Code == CapReachedCode)
+            {
+                results.Add(new BatchClaimResult(null, ex.Message));
+                continue;
+            }
+            next ??= (await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, ct) ?? 0) + 1;
+            var claim = Numbered(scored, next.Value, now);
+            claim.ActivityId = activityId;
+            next++;
+            db.Claims.Add(claim);
+            results.Add(new BatchClaimResult(claim, null));
+        }
+        return results;
+    }
+
+    private const string CapReachedCode = "claim.cap-reached";
+
+    /// <summary>Checks a claim and scores it by the rule version in force on the day of the deed; nothing is written.</summary>
+    private async Task<Claim> ScoreAsync(SubmitClaim c, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(c.Channel))
+            throw new DomainException("claim.channel-invalid", "A claim comes through one of the four channels.");
+        if (c.Hours is { } h && (h <= 0 || h > RuleScoring.MaxHours))
+            throw new DomainException("claim.hours-invalid", $"Hours must be more than 0 and at most {RuleScoring.MaxHours} a day.");
+        var note = string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim();
+        if (note is { Length: > ClaimLimits.MaxNoteLength })
+            throw new DomainException("claim.note-too-long", $"A note has at most {ClaimLimits.MaxNoteLength} characters.");
+        if (note is not null)
+            StoredText.Check(note, "The note");
+        LedgerPosting.CheckOccurredOnNotAfter(c.OccurredOn, BusinessCalendar.Today(time));
+        var village = await db.Villages.AsNoTracking().Where(v => v.Id == c.VillageId).Select(v => new { v.StartedOn }).SingleOrDefaultAsync(ct)
+            ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
+        LedgerPosting.CheckOccurredOnNotBeforeStart(c.OccurredOn, village.StartedOn);
+        if (!await db.Households.AnyAsync(x => x.VillageId == c.VillageId && x.Id == c.HouseholdId, ct))
+            throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
+        await CheckChannelAsync(c, ct);
+
+        var code = c.RuleCode.Trim();
+        var rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.VillageId == c.VillageId && r.Code == code, ct)
+            ?? throw new DomainException("rule.not-found", "No such rule in this village.", DomainErrorKind.NotFound);
+        if (rule.Retired)
+            throw new DomainException("claim.rule-retired", "This rule is retired; claims under it are no longer taken.", DomainErrorKind.Conflict);
+        var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == c.VillageId && v.RuleId == rule.Id).ToListAsync(ct);
+        // A deed done before the rule's first version is scored by that first version: the village agreed to it since.
+        var version = RuleBook.InForce(versions, c.OccurredOn) ?? versions.MinBy(v => v.Number)!;
+        if (!version.Channels.Contains(c.Channel))
+            throw new DomainException("claim.channel-not-allowed", $"The rule '{rule.Code}' cannot be claimed through {c.Channel}.");
+        var totals = await rules.TotalsAsync(c.VillageId, c.HouseholdId, rule.Id, c.OccurredOn, ct);
+        var score = RuleScoring.Score(version, rule.Direction, new ScoringInputs(c.Hours, c.Difficulty, c.Effect), totals);
+        if (score.Points == 0)
+            throw new DomainException(CapReachedCode, score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.InvariantCulture));
+        var names = new RuleVersionNames(rule.NameZh, rule.NameEn);
+        var explanation = score.Explain(names, CultureInfo.GetCultureInfo("zh-CN"));
+        var explanationEn = score.Explain(names, CultureInfo.GetCultureInfo("en-US"));
+
+        return new Claim
+        {
+            VillageId = c.VillageId, Channel = c.Channel, HouseholdId = c.HouseholdId,
+            RuleId = rule.Id, RuleVersion = version.Number, OccurredOn = c.OccurredOn, Hours = c.Hours, Difficulty = c.Difficulty,
+            Effect = c.Effect, Note = note, Points = score.Points, ExplanationZh = Clip(explanation, ClaimLimits.MaxExplanationLength),
+            ExplanationEn = Clip(explanationEn, ClaimLimits.MaxExplanationLength),
+            State = ClaimState.Submitted, SubmittedBy = c.SubmittedBy,
+        };
+    }
+
+    private static Claim Numbered(Claim scored, long number, DateTimeOffset now)
+    {
+        scored.Id = Ids.New(now);
+        scored.Number = number;
+        scored.SubmittedAt = now;
+        return scored;
     }
 
     /// <summary>

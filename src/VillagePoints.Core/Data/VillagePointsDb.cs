@@ -39,6 +39,8 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Evidence.EvidencePhoto> EvidencePhotos => Set<Evidence.EvidencePhoto>();
+    public DbSet<Activities.Activity> Activities => Set<Activities.Activity>();
+    public DbSet<Activities.ActivityAttendance> ActivityAttendances => Set<Activities.ActivityAttendance>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VillagePointsDb).Assembly);

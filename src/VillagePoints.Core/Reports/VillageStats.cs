@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using VillagePoints.Core.Activities;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 
@@ -50,7 +51,10 @@ public sealed class VillageStats(VillagePointsDb db)
             PointsRedeemed: -Net(EntryKind.Redemption),
             // Filled by the points-supermarket feature (checkout lines); no items exist before it.
             ItemsRedeemed: 0,
-            // Filled by the activities feature (check-ins); no activity exists before it.
-            VolunteerPersonTimes: 0);
+            // One person-time per attendance of a confirmed activity: a cancelled or still-open roster counts nothing.
+            VolunteerPersonTimes: await db.ActivityAttendances.Where(a => villageId == null || a.VillageId == villageId)
+                .Join(db.Activities.Where(x => x.State == ActivityState.Confirmed), a => new { a.VillageId, Id = a.ActivityId },
+                    x => new { x.VillageId, x.Id }, (a, x) => a.Id)
+                .LongCountAsync(ct));
     }
 }

@@ -122,12 +122,152 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("UserAccounts");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Activities.Activity", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AttendeeCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CheckInToken")
+                        .IsRequired()
+                        .HasMaxLength(43)
+                        .HasColumnType("character varying(43)");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ConfirmedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("HeldOn")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Hours")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrganiserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HeldOn");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Activities_VillageId_Number");
+
+                    b.HasIndex("VillageId", "RuleId");
+
+                    b.ToTable("Activities");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Activities.ActivityAttendance", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CheckedInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CheckedInBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("ClaimNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NoClaimReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "PersonId");
+
+                    b.HasIndex("VillageId", "ActivityId", "PersonId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ActivityAttendances_VillageId_ActivityId_PersonId");
+
+                    b.ToTable("ActivityAttendances");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Claims.Claim", b =>
                 {
                     b.Property<Guid>("VillageId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ActivityId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Channel")
@@ -217,6 +357,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "ActivityId");
 
                     b.HasIndex("VillageId", "HouseholdId");
 
@@ -959,8 +1101,49 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Activities.Activity", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Rules.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Activities.ActivityAttendance", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Person", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Claims.Claim", b =>
                 {
+                    b.HasOne("VillagePoints.Core.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithMany()
                         .HasForeignKey("VillageId", "HouseholdId")

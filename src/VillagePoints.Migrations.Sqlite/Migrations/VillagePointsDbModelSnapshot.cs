@@ -115,12 +115,152 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("UserAccounts");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Activities.Activity", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AttendeeCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CheckInToken")
+                        .IsRequired()
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConfirmedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("HeldOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Hours")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganiserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HeldOn");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Activities_VillageId_Number");
+
+                    b.HasIndex("VillageId", "RuleId");
+
+                    b.ToTable("Activities");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Activities.ActivityAttendance", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CheckedInAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CheckedInBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoClaimReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "PersonId");
+
+                    b.HasIndex("VillageId", "ActivityId", "PersonId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ActivityAttendances_VillageId_ActivityId_PersonId");
+
+                    b.ToTable("ActivityAttendances");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Claims.Claim", b =>
                 {
                     b.Property<Guid>("VillageId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ActivityId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
@@ -210,6 +350,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "ActivityId");
 
                     b.HasIndex("VillageId", "HouseholdId");
 
@@ -952,8 +1094,49 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Activities.Activity", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Rules.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Activities.ActivityAttendance", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Person", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Claims.Claim", b =>
                 {
+                    b.HasOne("VillagePoints.Core.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithMany()
                         .HasForeignKey("VillageId", "HouseholdId")

@@ -29,6 +29,8 @@ public enum VillagePermission
     SubmitClaims,
     /// <summary>Review claims: the review group's first step, the committee's final one.</summary>
     ReviewClaims,
+    /// <summary>Create and cancel volunteer activities, and run any of them (committee).</summary>
+    ManageActivities,
 }
 
 /// <summary>A user's standing in one village, resolved once per request.</summary>
@@ -68,9 +70,9 @@ public sealed class VillageAccess(VillagePointsDb db)
         [Role.GridWorker] = [.. Cadre, VillagePermission.SubmitClaims],
         [Role.ReviewGroup] = [.. Cadre, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
         [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules,
-            VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
+            VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities],
         [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds,
-            VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
+            VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities],
         [Role.TownViewer] = Oversight,
         [Role.DistrictViewer] = Oversight,
         [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],

@@ -39,6 +39,7 @@ public static partial class OpenApiSetup
         ["Evidence"] = "Evidence photos (佐证材料) attached to claims: stored upright, at most 1600 px, as JPEG without EXIF or GPS tags; readable by the village's staff.",
         ["Rules"] = "The village's rules (积分细则): categories, rules with their weights, caps and channels, versions by effective date, retirement, and a preview of a draft's scoring.",
         ["Claims"] = "Claims (申报) from the four channels (self-declaration, patrol, neighbour recommendation, group inspection), scored by the village's rules, with evidence photos and review in one or two steps; the final approval posts the ledger entry.",
+        ["Activities"] = "Volunteer activities (志愿活动): the committee creates one, villagers check in by scanning its poster or the organiser ticks names, and confirming attendance makes one group-inspection claim per attendee for normal review; each confirmed attendance is one volunteer person-time.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

@@ -60,6 +60,8 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Rules.RuleBook>();
         services.AddScoped<VillagePoints.Web.Rules.RuleQueries>();
         services.AddScoped<VillagePoints.Core.Claims.ClaimDesk>();
+        services.AddScoped<VillagePoints.Core.Activities.ActivityDesk>();
+        services.AddScoped<VillagePoints.Web.Activities.ActivityQueries>();
         services.AddScoped<VillagePoints.Web.Claims.ClaimQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
@@ -173,6 +175,7 @@ public static class VillagePointsApp
         village.MapEvidenceApi();
         VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
+        VillagePoints.Web.Activities.ActivitiesApi.MapActivitiesApi(village);
 
         app.MapRazorPages();
     }
