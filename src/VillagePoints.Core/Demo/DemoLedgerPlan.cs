@@ -1,4 +1,5 @@
 using System.Globalization;
+using VillagePoints.Core.Activities;
 using VillagePoints.Core.Claims;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
@@ -23,8 +24,14 @@ internal sealed record DemoReviewers(
 /// <param name="DeductionPoints">Points to deduct in total, before the floor drops a few.</param>
 internal sealed record LedgerProfile(DateOnly Opening, int AwardPoints, int DeductionPoints);
 
-/// <summary>What the plan writes: the ledger in entry order, and every claim, numbered, whatever became of it.</summary>
-internal sealed record DemoHistory(List<PostEntry> Entries, List<Claim> Claims);
+/// <summary>
+/// What the plan writes: the ledger in entry order, every claim, numbered, whatever became of it, and the volunteer
+/// activities with their rosters.
+/// </summary>
+internal sealed record DemoHistory(List<PostEntry> Entries, List<Claim> Claims, List<Activity> Activities, List<ActivityAttendance> Attendances);
+
+/// <summary>A person of a household, for activity rosters.</summary>
+internal sealed record DemoMember(Guid Id, string Name);
 
 /// <summary>
 /// Plans a village's history the way the app makes it: base grants on the opening day, then deeds, each
@@ -73,12 +80,35 @@ internal sealed class DemoLedgerPlan
     private sealed record Month(DateOnly First, int Days, double Fraction);
 
     /// <param name="First">The household's first award: it takes part, so this one goes through.</param>
-    private sealed record Planned(DateTimeOffset At, int Sequence, int Household, Deed Deed, ClaimChannel Channel, bool First);
+    /// <param name="Activity">For volunteer service done at a village activity: the activity, and who of the household attended.</param>
+    private sealed record Planned(DateTimeOffset At, int Sequence, int Household, Deed Deed, ClaimChannel Channel, bool First,
+        PlannedActivity? Activity = null, DemoMember? Attendee = null);
+
+    /// <summary>An activity as planned; its attendance is confirmed the evening after it was held, or the next morning.</summary>
+    private sealed record PlannedActivity(Activity Activity, DateTimeOffset Starts, DateTimeOffset ConfirmedAt, HashSet<Guid> Roster);
+
+    private static readonly (string Title, string Place, int[] Months)[] ActivityKinds =
+    [
+        ("村庄清洁日", "村委会广场集合，分片清扫", []),
+        ("春节前环境卫生大扫除", "全村各村民小组", [1, 2]),
+        ("植树护绿志愿活动", "村道两旁", [3, 4]),
+        ("河道清漂护河行动", "水心河沿岸", [4, 5, 6, 10, 11]),
+        ("防溺水安全宣传", "村文化广场", [6, 7, 8]),
+        ("台风过后清障志愿服务", "全村主要道路", [8, 9]),
+        ("关爱孤寡老人上门服务", "各村民小组", []),
+        ("垃圾分类宣传志愿服务", "村文化广场", []),
+        ("新时代文明实践站志愿服务", "新时代文明实践站", []),
+    ];
+
+    // About this many people come to one activity; a busy month has more activities, not fuller ones.
+    private const int AttendeesPerActivity = 50;
+    private const string VolunteerRule = "volunteer-service";
 
     private sealed record RuleInfo(Rule Rule, List<RuleVersion> Versions);
 
     private readonly Random rng;
     private readonly DemoReviewers people;
+    private readonly IReadOnlyList<IReadOnlyList<DemoMember>> members;
     private readonly DateTimeOffset now;
     private readonly DateOnly today;
     private readonly TimeSpan nowLocalTime;
@@ -86,19 +116,24 @@ internal sealed class DemoLedgerPlan
     private readonly List<Planned> planned = [];
     private readonly HashSet<(int Household, string Rule)> onceDone = [];
 
-    private DemoLedgerPlan(Random rng, DemoReviewers people, IReadOnlyList<Rule> rules, IReadOnlyList<RuleVersion> versions, DateTimeOffset now)
+    private DemoLedgerPlan(Random rng, DemoReviewers people, IReadOnlyList<IReadOnlyList<DemoMember>> members, IReadOnlyList<Rule> rules,
+        IReadOnlyList<RuleVersion> versions, DateTimeOffset now)
     {
         this.rng = rng;
         this.people = people;
+        this.members = members;
         this.now = now;
         today = BusinessCalendar.DateOf(now);
         nowLocalTime = TimeZoneInfo.ConvertTime(now, BusinessCalendar.Zone).TimeOfDay;
         this.rules = rules.ToDictionary(r => r.Code, r => new RuleInfo(r, versions.Where(v => v.RuleId == r.Id).ToList()));
     }
 
-    public static DemoHistory Create(Random rng, Guid villageId, IReadOnlyList<Guid> households, VillageSettings settings,
-        LedgerProfile profile, DemoReviewers people, IReadOnlyList<Rule> rules, IReadOnlyList<RuleVersion> versions, DateTimeOffset now) =>
-        new DemoLedgerPlan(rng, people, rules, versions, now).History(villageId, households, settings, profile);
+    /// <param name="members">Per household in number order, its people; volunteer service is done at activities where
+    /// the village has someone to organise them (a review group), one claim per person who came.</param>
+    public static DemoHistory Create(Random rng, Guid villageId, IReadOnlyList<Guid> households, IReadOnlyList<IReadOnlyList<DemoMember>> members,
+        VillageSettings settings, LedgerProfile profile, DemoReviewers people, IReadOnlyList<Rule> rules, IReadOnlyList<RuleVersion> versions,
+        DateTimeOffset now) =>
+        new DemoLedgerPlan(rng, people, members, rules, versions, now).History(villageId, households, settings, profile);
 
     private DemoHistory History(Guid villageId, IReadOnlyList<Guid> households, VillageSettings settings, LedgerProfile profile)
     {
@@ -122,15 +157,20 @@ internal sealed class DemoLedgerPlan
         var months = Months(opening.AddDays(1), lastDay);
         if (months.Count > 0)
             PlanDeeds(households.Count, months, profile);
+        var activities = people.ReviewGroup.Count > 0 ? PlanActivities(villageId, months) : [];
         planned.Sort((x, y) => x.At != y.At ? x.At.CompareTo(y.At) : x.Sequence.CompareTo(y.Sequence));
 
         // Patrols and inspections are recorded on the spot; villagers declare later that day or the next. Claims are
         // numbered in the order they came in.
+        // An activity's claims are all made when its attendance is confirmed, in check-in order.
         var filed = planned
-            .Select(p => (Deed: p, SubmittedAt: p.Channel is ClaimChannel.Patrol or ClaimChannel.GroupInspection ? p.At : Later(p.At, 0.2, 30)))
-            .Where(x => x.SubmittedAt <= now)
-            .OrderBy(x => x.SubmittedAt).ThenBy(x => x.Deed.Sequence)
+            .Select(p => (Deed: p, SubmittedAt: p.Activity is { } a ? a.ConfirmedAt
+                : p.Channel is ClaimChannel.Patrol or ClaimChannel.GroupInspection ? p.At : Later(p.At, 0.2, 30)))
+            .OrderBy(x => x.SubmittedAt).ThenBy(x => x.Deed.At).ThenBy(x => x.Deed.Sequence)
             .ToList();
+        var attendances = new List<ActivityAttendance>();
+        var attendeeNames = new Dictionary<long, string>();
+        var attendanceIds = new DemoIds(rng.Next());
 
         var claimIds = new DemoIds(rng.Next());
         var claims = new List<Claim>(filed.Count);
@@ -140,14 +180,33 @@ internal sealed class DemoLedgerPlan
         foreach (var (p, submittedAt) in filed)
         {
             var info = rules[p.Deed.RuleCode];
-            var submitter = SubmitterFor(p.Channel, p.Household);
+            var submitter = p.Activity is { } held ? held.Activity.OrganiserId : SubmitterFor(p.Channel, p.Household);
             if (submitter is null)
                 continue;
             var occurredOn = BusinessCalendar.DateOf(p.At);
+            ActivityAttendance? attendance = null;
+            if (p.Activity is { } activity && p.Attendee is { } person && p.At <= now)
+            {
+                var selfScan = people.Villagers[p.Household] is { } own && rng.Next(100) < 40;
+                attendance = new ActivityAttendance
+                {
+                    VillageId = villageId, Id = attendanceIds.New(p.At), ActivityId = activity.Activity.Id, HouseholdId = households[p.Household],
+                    PersonId = person.Id, Method = selfScan ? CheckInMethod.SelfScan : CheckInMethod.Roster,
+                    CheckedInBy = selfScan ? people.Villagers[p.Household]!.Value : activity.Activity.OrganiserId, CheckedInAt = p.At,
+                };
+                // Not confirmed yet: on the roster, no claim.
+                if (submittedAt > now)
+                {
+                    attendances.Add(attendance);
+                    continue;
+                }
+            }
+            if (submittedAt > now)
+                continue;
             var version = RuleBook.InForce(info.Versions, occurredOn) ?? info.Versions.MinBy(v => v.Number)!;
             var score = RuleScoring.Score(version, info.Rule.Direction, new ScoringInputs(), Totals(totals, p.Household, info.Rule.Id, occurredOn));
             if (score.Points == 0)
-                continue; // the cap is full: the app refuses such a claim, so nobody files it
+                continue; // the cap is full: the app refuses such a claim, so nobody files it (nor ticks the name on a roster)
             if (score.Points < 0 && balance[p.Household] + score.Points < Floor)
                 continue;
 
@@ -158,9 +217,17 @@ internal sealed class DemoLedgerPlan
                 HouseholdId = households[p.Household], RuleId = info.Rule.Id, RuleVersion = version.Number, OccurredOn = occurredOn,
                 Note = NoteFor(p.Channel), Points = score.Points, ExplanationZh = score.Explain(names, Zh), ExplanationEn = score.Explain(names, En),
                 State = ClaimState.Submitted, SubmittedBy = submitter.Value, SubmittedAt = submittedAt,
+                ActivityId = p.Activity?.Activity.Id, Hours = p.Activity?.Activity.Hours,
             };
             claims.Add(claim);
-            Review(claim, settings, p.First);
+            // Attendance confirmed by the organiser is not in doubt: those claims are approved, unless still in review.
+            Review(claim, settings, p.First || p.Activity is not null);
+            if (attendance is not null)
+            {
+                attendance.ClaimNumber = claim.Number;
+                attendances.Add(attendance);
+                attendeeNames[claim.Number] = p.Attendee!.Name;
+            }
             if (claim.State is ClaimState.Rejected or ClaimState.Returned)
                 continue;
             // Waiting claims count against the caps too: the demo never leaves a claim that would overshoot once approved.
@@ -186,7 +253,7 @@ internal sealed class DemoLedgerPlan
             // The ledger starts empty, so an entry's number is its place in the list.
             claim.EntryNumber = entries.Count;
         }
-        return new DemoHistory(entries, claims);
+        return new DemoHistory(entries, claims, FinishActivities(activities, claims, attendances, attendeeNames), attendances);
     }
 
     /// <summary>
@@ -202,7 +269,7 @@ internal sealed class DemoLedgerPlan
         if (settings.TwoStepReview && people.ReviewGroup.Count > 0)
         {
             var first = Other(people.ReviewGroup, claim.SubmittedBy);
-            at = Later(at, 0.5, 16);
+            at = Later(at, 0.5, 22);
             if (at > now)
                 return;
             if (roll < 15)
@@ -215,10 +282,12 @@ internal sealed class DemoLedgerPlan
             claim.FirstReviewedAt = at;
             claim.Version++;
         }
-        at = Later(at, 0.5, 20);
+        at = Later(at, 1, 30);
         if (at > now)
             return;
-        var committee = people.CommitteeMember is { } member && rng.Next(10) < 3 ? member : people.Chair;
+        var committee = people.CommitteeMember is { } member && member != claim.SubmittedBy && (rng.Next(10) < 3 || people.Chair == claim.SubmittedBy)
+            ? member
+            : people.Chair;
         if (roll < 30)
             Resolve(claim, ClaimState.Rejected, committee, at, RejectReasons[rng.Next(RejectReasons.Length)]);
         else if (roll < 42)
@@ -234,6 +303,122 @@ internal sealed class DemoLedgerPlan
         claim.ResolvedAt = at;
         claim.ResolutionReason = reason;
         claim.Version++;
+    }
+
+    /// <summary>
+    /// Turns each month's volunteer service into the month's activities: a cleaning day first, then events of the
+    /// season, on weekends where the month has them. Every such deed becomes one person of the household on a
+    /// roster, checked in on the morning of the activity; the organiser files the claims through group inspection.
+    /// </summary>
+    private List<PlannedActivity> PlanActivities(Guid villageId, List<Month> months)
+    {
+        var organisers = people.ReviewGroup.Concat(people.CommitteeMember is { } m ? [m] : Array.Empty<Guid>()).ToList();
+        var volunteer = rules[VolunteerRule].Rule;
+        var ids = new DemoIds(rng.Next());
+        var result = new List<PlannedActivity>();
+        var byMonth = planned.Select((p, i) => (p, i)).Where(x => x.p.Deed.RuleCode == VolunteerRule)
+            .GroupBy(x => { var day = BusinessCalendar.DateOf(x.p.At); return new DateOnly(day.Year, day.Month, 1); })
+            .ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var month in months)
+        {
+            if (!byMonth.TryGetValue(new DateOnly(month.First.Year, month.First.Month, 1), out var deeds))
+                continue;
+            var count = Math.Clamp((int)Math.Round(deeds.Count / (double)AttendeesPerActivity), 1, 8);
+            var days = Enumerable.Range(0, month.Days).Select(d => month.First.AddDays(d)).ToList();
+            var weekends = days.Where(d => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday).ToList();
+            var pool = weekends.Count >= count ? weekends : days;
+            var chosen = pool.OrderBy(_ => rng.Next()).Take(count).Order().ToList();
+            var kinds = ActivityKinds.Where(k => k.Months.Length == 0 || k.Months.Contains(month.First.Month)).ToList();
+            var monthActivities = new List<PlannedActivity>();
+            for (var i = 0; i < chosen.Count; i++)
+            {
+                var kind = i == 0 ? ActivityKinds[0] : kinds[rng.Next(1, kinds.Count)];
+                var starts = Utc(chosen[i], TimeSpan.FromHours(8.5));
+                var confirmed = Later(starts + TimeSpan.FromHours(6), 0, 14);
+                var organiser = organisers[rng.Next(organisers.Count)];
+                var token = new byte[32];
+                rng.NextBytes(token);
+                var created = starts - TimeSpan.FromDays(5 + rng.Next(5));
+                var activity = new Activity
+                {
+                    VillageId = villageId, Id = ids.New(created), Title = kind.Title, HeldOn = chosen[i], Place = kind.Place, RuleId = volunteer.Id,
+                    Hours = 2 + rng.Next(3) * 0.5m, Capacity = 0, OrganiserId = organiser,
+                    CheckInToken = Convert.ToBase64String(token).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+                    State = ActivityState.Open, CreatedBy = organiser, CreatedAt = created,
+                };
+                monthActivities.Add(new PlannedActivity(activity, starts, confirmed, []));
+            }
+            result.AddRange(monthActivities);
+            // The cleaning day draws the most people.
+            var weights = monthActivities.Select((_, i) => i == 0 ? 3 : 2).ToArray();
+            foreach (var (deed, index) in deeds)
+            {
+                var household = members[deed.Household];
+                PlannedActivity? at = null;
+                DemoMember? who = null;
+                for (var tries = 0; tries < 4 && who is null; tries++)
+                {
+                    at = monthActivities[Weighted(weights)];
+                    var free = household.Where(m => !at.Roster.Contains(m.Id)).ToList();
+                    who = free.Count == 0 ? null : free[rng.Next(free.Count)];
+                }
+                if (who is null || at is null)
+                {
+                    planned[index] = deed with { Household = -1 };
+                    continue;
+                }
+                at.Roster.Add(who.Id);
+                var checkedIn = at.Starts - TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(rng.Next(3_600));
+                if (checkedIn > now)
+                {
+                    planned[index] = deed with { Household = -1 };
+                    continue;
+                }
+                planned[index] = deed with { At = checkedIn, Channel = ClaimChannel.GroupInspection, Activity = at, Attendee = who };
+            }
+        }
+        planned.RemoveAll(p => p.Household < 0);
+        return result;
+    }
+
+    /// <summary>
+    /// Numbers the activities in date order and settles their state: confirmed once the organiser confirmed (the
+    /// claims' notes name the activity as confirmation writes them), still open before that. An activity nobody's
+    /// claim came of is left out, as the app refuses to confirm an empty roster.
+    /// </summary>
+    private static List<Activity> FinishActivities(List<PlannedActivity> planned, List<Claim> claims, List<ActivityAttendance> attendances,
+        Dictionary<long, string> attendeeNames)
+    {
+        var confirmed = claims.Where(c => c.ActivityId is not null).Select(c => c.ActivityId!.Value).ToHashSet();
+        var onRoster = attendances.GroupBy(a => a.ActivityId).ToDictionary(g => g.Key, g => g.Count());
+        var kept = planned.Where(p => onRoster.ContainsKey(p.Activity.Id)).OrderBy(p => p.Activity.HeldOn).ThenBy(p => p.Starts).ToList();
+        var byId = new Dictionary<Guid, Activity>();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var a = kept[i].Activity;
+            a.Number = i + 1;
+            a.AttendeeCount = onRoster[a.Id];
+            // Room for everyone who came and a few more, in tens, as the organiser would have set it.
+            a.Capacity = Math.Min(ActivityLimits.MaxCapacity, (a.AttendeeCount / 10 + 2) * 10);
+            if (confirmed.Contains(a.Id))
+            {
+                a.State = ActivityState.Confirmed;
+                a.ConfirmedBy = a.OrganiserId;
+                a.ConfirmedAt = kept[i].ConfirmedAt;
+                a.Version = 1 + a.AttendeeCount;
+            }
+            else
+            {
+                a.Version = a.AttendeeCount;
+            }
+            byId[a.Id] = a;
+        }
+        foreach (var claim in claims.Where(c => c.ActivityId is not null))
+        {
+            var activity = byId[claim.ActivityId!.Value];
+            claim.Note = string.Create(CultureInfo.InvariantCulture, $"志愿活动 #{activity.Number} {activity.Title} · {attendeeNames[claim.Number]}");
+        }
+        return kept.Select(p => p.Activity).ToList();
     }
 
     /// <summary>The account that files a claim through the channel, or null when the village has nobody for it.</summary>

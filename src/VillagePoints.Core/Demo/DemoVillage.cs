@@ -130,20 +130,20 @@ public static class DemoVillage
         var gaocunRules = DemoRules.For(gaocun.Id, gaocunOpening, founded, byRole[(Role.CommitteeChair, Scope.Gaocun)].Id, DemoPopulation.Seed + 12);
 
         var shuixinPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 1), shuixin.Id,
-            shuixinRows.Households.Select(h => h.Id).ToList(), shuixin.Settings,
+            shuixinRows.Households.Select(h => h.Id).ToList(), Members(shuixinRows), shuixin.Settings,
             new LedgerProfile(shuixinOpening, ShuixinAwardPoints, ShuixinDeductionPoints),
             new DemoReviewers(byRole[(Role.GridWorker, Scope.Shuixin)].Id,
                 users.Where(u => u.Roles[0] is { Role: Role.ReviewGroup } r && r.VillageId == shuixin.Id).Select(u => u.Id).ToList(),
                 byRole[(Role.CommitteeChair, Scope.Shuixin)].Id, byRole[(Role.CommitteeMember, Scope.Shuixin)].Id, shuixinVillagers),
             shuixinRules.Rules, shuixinRules.Versions, now);
         var gaocunPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 2), gaocun.Id,
-            gaocunRows.Households.Select(h => h.Id).ToList(), gaocun.Settings,
+            gaocunRows.Households.Select(h => h.Id).ToList(), Members(gaocunRows), gaocun.Settings,
             new LedgerProfile(gaocunOpening, GaocunAwardPoints, GaocunDeductionPoints),
             new DemoReviewers(byRole[(Role.GridWorker, Scope.Gaocun)].Id, [], byRole[(Role.CommitteeChair, Scope.Gaocun)].Id, null, gaocunVillagers),
             gaocunRules.Rules, gaocunRules.Versions, now);
 
         var total = shuixinRows.Count + gaocunRows.Count + users.Count + shuixinPlan.Entries.Count + gaocunPlan.Entries.Count
-            + shuixinPlan.Claims.Count + gaocunPlan.Claims.Count;
+            + shuixinPlan.Claims.Count + gaocunPlan.Claims.Count + shuixinPlan.Attendances.Count + gaocunPlan.Attendances.Count;
         var done = 0;
         progress?.Report((done, total));
 
@@ -188,6 +188,13 @@ public static class DemoVillage
                 done += batch.Length;
                 progress?.Report((done, total));
             }
+            // Activities before their rosters, and both before the claims that name them.
+            db.Activities.AddRange(plan.Activities);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await DemoBulkInsert.InsertAsync(db, plan.Attendances, ct);
+            done += plan.Attendances.Count;
+            progress?.Report((done, total));
             foreach (var batch in plan.Claims.Chunk(BatchSize))
             {
                 await DemoBulkInsert.InsertAsync(db, batch, ct);
@@ -208,6 +215,12 @@ public static class DemoVillage
     private sealed record VillageRows(List<VillagerGroup> Groups, List<Household> Households, List<Person> People)
     {
         public int Count => Households.Count + People.Count;
+    }
+
+    private static List<IReadOnlyList<DemoMember>> Members(VillageRows rows)
+    {
+        var byHousehold = rows.People.ToLookup(p => p.HouseholdId);
+        return rows.Households.Select(h => (IReadOnlyList<DemoMember>)byHousehold[h.Id].Select(p => new DemoMember(p.Id, p.Name)).ToList()).ToList();
     }
 
     private static VillageRows Rows(PlannedVillage village, Guid villageId, DateTimeOffset created, DemoIds ids)
