@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
+using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Places;
 
@@ -62,8 +63,9 @@ public static class DemoVillage
     /// phases to keep large batches fast. Ledger history goes through <see cref="LedgerPosting"/>
     /// in batches, each its own transaction.
     /// </summary>
+    /// <param name="evidence">Where the photos of the claims still waiting for review go; without a store they have none.</param>
     public static async Task<bool> SeedAsync(VillagePointsDb db, TimeProvider time, IProgress<(int Done, int Total)>? progress = null,
-        CancellationToken ct = default)
+        IEvidenceStore? evidence = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(time);
@@ -82,6 +84,8 @@ public static class DemoVillage
         var town = new Town { Id = ids.New(founded), DistrictId = district.Id, Code = TownCode, Name = "沙琅镇" };
         var shuixin = new Village { Id = ids.New(founded), TownId = town.Id, Code = VillageCode, Name = population.Shuixin.Name, StartedOn = shuixinOpening };
         var gaocun = new Village { Id = ids.New(founded), TownId = town.Id, Code = GaocunCode, Name = population.Gaocun.Name, StartedOn = gaocunOpening };
+        // A small village has no review group: its committee decides every claim in one step.
+        gaocun.Settings.TwoStepReview = false;
         var shuixinRows = Rows(population.Shuixin, shuixin.Id, founded, ids);
         var gaocunRows = Rows(population.Gaocun, gaocun.Id, LocalMorning(gaocunOpening), ids);
 
@@ -113,25 +117,33 @@ public static class DemoVillage
             users.Add(user);
             byRole.TryAdd((spec.Account.Role, spec.Scope), user);
         }
+        var shuixinVillagers = VillagerAccounts(shuixinRows, shuixin.Id, users, founded, ids);
+        var gaocunVillagers = VillagerAccounts(gaocunRows, gaocun.Id, users, LocalMorning(gaocunOpening), ids);
         // PBKDF2 is deliberately slow and its output carries its own salt, so one hash of the shared,
         // published demo password serves every demo account.
         var passwordHash = PasswordLogin.Hash(users[0], DemoPassword);
         foreach (var user in users)
             user.PasswordHash = passwordHash;
 
-        var shuixinPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 1), shuixin.Id,
-            shuixinRows.Households.Select(h => h.Id).ToList(), shuixin.Settings,
-            new LedgerProfile(shuixinOpening, ShuixinAwardPoints, ShuixinDeductionPoints),
-            new LedgerActors(byRole[(Role.GridWorker, Scope.Shuixin)].Id, byRole[(Role.ReviewGroup, Scope.Shuixin)].Id,
-                byRole[(Role.CommitteeChair, Scope.Shuixin)].Id),
-            now);
-        var gaocunPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 2), gaocun.Id,
-            gaocunRows.Households.Select(h => h.Id).ToList(), gaocun.Settings,
-            new LedgerProfile(gaocunOpening, GaocunAwardPoints, GaocunDeductionPoints),
-            new LedgerActors(null, null, byRole[(Role.CommitteeChair, Scope.Gaocun)].Id),
-            now);
+        // The rules come from their own seeded ids, so the ids above are as before.
+        var shuixinRules = DemoRules.For(shuixin.Id, shuixinOpening, founded, byRole[(Role.CommitteeChair, Scope.Shuixin)].Id, DemoPopulation.Seed + 11);
+        var gaocunRules = DemoRules.For(gaocun.Id, gaocunOpening, founded, byRole[(Role.CommitteeChair, Scope.Gaocun)].Id, DemoPopulation.Seed + 12);
 
-        var total = shuixinRows.Count + gaocunRows.Count + users.Count + shuixinPlan.Count + gaocunPlan.Count;
+        var shuixinPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 1), shuixin.Id,
+            shuixinRows.Households.Select(h => h.Id).ToList(), Members(shuixinRows), shuixin.Settings,
+            new LedgerProfile(shuixinOpening, ShuixinAwardPoints, ShuixinDeductionPoints),
+            new DemoReviewers(byRole[(Role.GridWorker, Scope.Shuixin)].Id,
+                users.Where(u => u.Roles[0] is { Role: Role.ReviewGroup } r && r.VillageId == shuixin.Id).Select(u => u.Id).ToList(),
+                byRole[(Role.CommitteeChair, Scope.Shuixin)].Id, byRole[(Role.CommitteeMember, Scope.Shuixin)].Id, shuixinVillagers),
+            shuixinRules.Rules, shuixinRules.Versions, now);
+        var gaocunPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 2), gaocun.Id,
+            gaocunRows.Households.Select(h => h.Id).ToList(), Members(gaocunRows), gaocun.Settings,
+            new LedgerProfile(gaocunOpening, GaocunAwardPoints, GaocunDeductionPoints),
+            new DemoReviewers(byRole[(Role.GridWorker, Scope.Gaocun)].Id, [], byRole[(Role.CommitteeChair, Scope.Gaocun)].Id, null, gaocunVillagers),
+            gaocunRules.Rules, gaocunRules.Versions, now);
+
+        var total = shuixinRows.Count + gaocunRows.Count + users.Count + shuixinPlan.Entries.Count + gaocunPlan.Entries.Count
+            + shuixinPlan.Claims.Count + gaocunPlan.Claims.Count + shuixinPlan.Attendances.Count + gaocunPlan.Attendances.Count;
         var done = 0;
         progress?.Report((done, total));
 
@@ -145,11 +157,8 @@ public static class DemoVillage
             db.People.AddRange(rows.People);
         }
         db.UserAccounts.AddRange(users);
-        // The rules come from their own seeded ids, so the ids above, and the ledger's hashes, are as before.
-        foreach (var (village, opening, seed) in new[] { (shuixin, shuixinOpening, DemoPopulation.Seed + 11), (gaocun, gaocunOpening, DemoPopulation.Seed + 12) })
+        foreach (var (categories, rules, versions) in new[] { shuixinRules, gaocunRules })
         {
-            var (categories, rules, versions) = DemoRules.For(village.Id, opening, founded,
-                byRole[(Role.CommitteeChair, village == shuixin ? Scope.Shuixin : Scope.Gaocun)].Id, seed);
             db.RuleCategories.AddRange(categories);
             db.Rules.AddRange(rules);
             db.RuleVersions.AddRange(versions);
@@ -171,7 +180,7 @@ public static class DemoVillage
         var posting = new LedgerPosting(db, time);
         foreach (var (villageId, plan) in new[] { (shuixin.Id, shuixinPlan), (gaocun.Id, gaocunPlan) })
         {
-            foreach (var batch in plan.Chunk(BatchSize))
+            foreach (var batch in plan.Entries.Chunk(BatchSize))
             {
                 await posting.PostBatchAsync(villageId, batch, ct);
                 // Tracked entries from earlier batches would only slow down the next change detection.
@@ -179,6 +188,26 @@ public static class DemoVillage
                 done += batch.Length;
                 progress?.Report((done, total));
             }
+            // Activities before their rosters, and both before the claims that name them.
+            db.Activities.AddRange(plan.Activities);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await DemoBulkInsert.InsertAsync(db, plan.Attendances, ct);
+            done += plan.Attendances.Count;
+            progress?.Report((done, total));
+            foreach (var batch in plan.Claims.Chunk(BatchSize))
+            {
+                await DemoBulkInsert.InsertAsync(db, batch, ct);
+                done += batch.Length;
+                progress?.Report((done, total));
+            }
+        }
+        if (evidence is not null)
+        {
+            var versions = shuixinRules.Versions.Concat(gaocunRules.Versions).ToList();
+            db.EvidencePhotos.AddRange(await DemoPhotos.StoreAsync(evidence, shuixinPlan.Claims.Concat(gaocunPlan.Claims), versions, ct));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
         }
         return true;
     }
@@ -186,6 +215,12 @@ public static class DemoVillage
     private sealed record VillageRows(List<VillagerGroup> Groups, List<Household> Households, List<Person> People)
     {
         public int Count => Households.Count + People.Count;
+    }
+
+    private static List<IReadOnlyList<DemoMember>> Members(VillageRows rows)
+    {
+        var byHousehold = rows.People.ToLookup(p => p.HouseholdId);
+        return rows.Households.Select(h => (IReadOnlyList<DemoMember>)byHousehold[h.Id].Select(p => new DemoMember(p.Id, p.Name)).ToList()).ToList();
     }
 
     private static VillageRows Rows(PlannedVillage village, Guid villageId, DateTimeOffset created, DemoIds ids)
@@ -223,6 +258,40 @@ public static class DemoVillage
         return new VillageRows(groups, households, people);
     }
 
+    /// <summary>
+    /// A villager login for every household with a phone that has none among the published accounts: the
+    /// household's head declares its deeds and recommends its neighbours. Returned per household, in number order.
+    /// </summary>
+    private static List<Guid?> VillagerAccounts(VillageRows rows, Guid villageId, List<UserAccount> users, DateTimeOffset created, DemoIds ids)
+    {
+        var byHousehold = users.SelectMany(u => u.Roles).Where(r => r.VillageId == villageId && r.HouseholdId is not null)
+            .ToDictionary(r => r.HouseholdId!.Value, r => r.UserId);
+        var heads = rows.People.Where(p => p.Relation == "户主").ToDictionary(p => p.HouseholdId);
+        var result = new List<Guid?>(rows.Households.Count);
+        foreach (var household in rows.Households)
+        {
+            if (byHousehold.TryGetValue(household.Id, out var existing))
+            {
+                result.Add(existing);
+                continue;
+            }
+            if (household.Phone is null)
+            {
+                result.Add(null);
+                continue;
+            }
+            var head = heads[household.Id];
+            var user = new UserAccount { Id = ids.New(created), Phone = household.Phone, DisplayName = head.Name, PasswordHash = "", CreatedAt = created };
+            user.Roles.Add(new RoleAssignment
+            {
+                Id = ids.New(created), UserId = user.Id, Role = Role.Villager, VillageId = villageId, HouseholdId = household.Id, PersonId = head.Id,
+            });
+            users.Add(user);
+            result.Add(user.Id);
+        }
+        return result;
+    }
+
     private static IReadOnlyList<AccountSpec> CreateSpecs()
     {
         var population = DemoPopulation.Instance;
@@ -248,9 +317,11 @@ public static class DemoVillage
             Staff("0013", "林晓燕", Role.GridWorker, Scope.Shuixin, "水心村网格员"),
             Staff("0014", "李美玲", Role.ShopClerk, Scope.Shuixin, "水心村积分超市管理员"),
             Staff("0015", "吴永强", Role.PartnerMerchant, Scope.Shuixin, "合作商户：永强理发店（理发券）"),
+            Staff("0016", "何少芬", Role.ReviewGroup, Scope.Shuixin, "水心村第六村民小组组长、积分评议小组成员"),
             Villager(population.Shuixin, 1, Scope.Shuixin, "水心村村民"),
             Villager(population.Shuixin, 2, Scope.Shuixin, "水心村村民"),
             Staff("0020", "罗国栋", Role.CommitteeChair, Scope.Gaocun, "高村党支部书记、积分制评分管理委员会主任"),
+            Staff("0021", "罗志伟", Role.GridWorker, Scope.Gaocun, "高村网格员"),
             Villager(population.Gaocun, 1, Scope.Gaocun, "高村村民"),
         ];
     }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
+using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Reports;
 using VillagePoints.Web.Ledger;
@@ -45,6 +46,7 @@ public static class CliVerbs
         {
             await DatabaseSetup.MigrateAsync(db, ct);
             var seeded = false;
+            var evidence = EvidenceStoreFrom(configuration);
             await AnsiConsole.Progress().StartAsync(async p =>
             {
                 var task = p.AddTask("Seeding the demo village");
@@ -52,7 +54,7 @@ public static class CliVerbs
                 {
                     task.MaxValue = Math.Max(1, x.Total);
                     task.Value = x.Done;
-                }), ct);
+                }), evidence, ct);
                 task.Value = task.MaxValue;
             });
             stdout.WriteLine(seeded ? "Seeded the demo village." : "The database already has villages; nothing seeded.");
@@ -254,6 +256,15 @@ public static class CliVerbs
                && parts[1].Length == 64 && parts[1].All(char.IsAsciiHexDigit)
             ? (number, parts[1].ToLowerInvariant())
             : null;
+    }
+
+    /// <summary>The evidence store where the web host keeps photos, so seeded photos are where the app looks for them.</summary>
+    private static LocalFolderEvidenceStore EvidenceStoreFrom(IReadOnlyDictionary<string, string?>? configuration)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        if (configuration is not null)
+            builder.Configuration.AddInMemoryCollection(configuration);
+        return new LocalFolderEvidenceStore(builder.Configuration[LocalFolderEvidenceStore.ConfigKey] ?? LocalFolderEvidenceStore.DefaultFolder);
     }
 
     /// <summary>The checkpoint keys as the web host finds them. Verbs never create a key unasked.</summary>

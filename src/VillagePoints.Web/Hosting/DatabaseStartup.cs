@@ -44,7 +44,8 @@ public sealed class DatabaseStartup(
         if (configuration.GetValue("Database:MigrateOnStartup", true))
         {
             await DatabaseSetup.MigrateAsync(db, ct);
-            if (SeedsDemo(configuration, environment) && await DemoVillage.SeedAsync(db, time, null, ct))
+            if (SeedsDemo(configuration, environment) && await DemoVillage.SeedAsync(db, time, null,
+                    scope.ServiceProvider.GetRequiredService<VillagePoints.Core.Evidence.IEvidenceStore>(), ct))
                 log.LogInformation("Seeded the demo village {Village}", DemoVillage.VillageCode);
             // Read only once the database is known to answer: without start-up migration it may not be reachable yet, and /readyz says so.
             await ReadAccountsAsync(db, ct);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
+using VillagePoints.Core.Evidence;
 
 namespace VillagePoints.Core.Tests.Demo;
 
@@ -30,13 +31,18 @@ public sealed class DemoVillageFixture : IAsyncLifetime
 
     public string NewFilePath(string name) => Path.Combine(folder, name);
 
+    /// <summary>The photo store that goes with a seeded database file.</summary>
+    public LocalFolderEvidenceStore EvidenceOf(string databasePath) => new(databasePath + ".evidence");
+
+    public LocalFolderEvidenceStore Evidence => EvidenceOf(Path.Combine(folder, "seeded.db"));
+
     /// <summary>Migrates a new database file and seeds it, returning how long the seed itself took.</summary>
     public async Task<(bool Seeded, TimeSpan Elapsed)> SeedNewAsync(string path, TimeProvider time, IProgress<(int Done, int Total)>? progress = null)
     {
         await using var db = OpenFile(path);
         await DatabaseSetup.MigrateAsync(db);
         var watch = Stopwatch.StartNew();
-        var seeded = await DemoVillage.SeedAsync(db, time, progress);
+        var seeded = await DemoVillage.SeedAsync(db, time, progress, EvidenceOf(path));
         return (seeded, watch.Elapsed);
     }
 
