@@ -18,7 +18,8 @@ public sealed record ClaimFilter(
     string? RuleCode = null,
     int? OlderThanDays = null,
     bool ToReview = false,
-    int Take = 50);
+    int Take = 50,
+    long? InspectionNumber = null);
 
 /// <summary>A claim in a reviewer's queue: the claim, its household's villager group, how long it has waited and its photos.</summary>
 public sealed record ReviewItem(ClaimView Claim, int GroupNo, int WaitingDays, IReadOnlyList<Guid> PhotoIds);
@@ -92,6 +93,8 @@ public sealed partial class ClaimQueries
             var rule = db.Rules.Where(r => r.VillageId == villageId && r.Code == code).Select(r => r.Id);
             claims = claims.Where(c => rule.Contains(c.RuleId));
         }
+        if (f.InspectionNumber is { } inspection)
+            claims = claims.Where(c => c.InspectionNumber == inspection);
         if (f.ToReview)
             claims = await ForMyStepAsync(grant, claims, ct);
 

@@ -136,7 +136,7 @@ public static class ClaimsApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", List).RequireVillage(VillagePermission.SubmitClaims)
-            .WithSummary("Claims, newest first, narrowed by ?state=, ?channel=, ?householdNo=, ?group= (villager group number), ?ruleCode= and ?olderThanDays= (waiting at least that long). ?toReview=true is the reader's own review queue, oldest first: the claims waiting for their step that they may decide. A villager sees those they submitted or about their household.")
+            .WithSummary("Claims, newest first, narrowed by ?state=, ?channel=, ?householdNo=, ?group= (villager group number), ?ruleCode=, ?olderThanDays= (waiting at least that long) and ?inspection= (a group inspection's number). ?toReview=true is the reader's own review queue, oldest first: the claims waiting for their step that they may decide. A villager sees those they submitted or about their household.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{number:long}", Get).RequireVillage(VillagePermission.SubmitClaims)
             .WithSummary("One claim with its score, explanation and state.")
@@ -179,9 +179,9 @@ public static class ClaimsApi
 
     public static async Task<Ok<List<ClaimView>>> List(HttpContext http, ClaimQueries queries, TimeProvider time, [FromQuery] ClaimState? state,
         [FromQuery] ClaimChannel? channel, [FromQuery] int? householdNo, [FromQuery] int? group, [FromQuery] string? ruleCode,
-        [FromQuery] int? olderThanDays, [FromQuery] bool? toReview, [FromQuery] int? take, CancellationToken ct) =>
+        [FromQuery] int? olderThanDays, [FromQuery] bool? toReview, [FromQuery] long? inspection, [FromQuery] int? take, CancellationToken ct) =>
         TypedResults.Ok(await queries.ListAsync(http.Grant(),
-            new ClaimFilter(state, channel, householdNo, group, ruleCode, olderThanDays, toReview ?? false, take ?? 50), time, ct));
+            new ClaimFilter(state, channel, householdNo, group, ruleCode, olderThanDays, toReview ?? false, take ?? 50, inspection), time, ct));
 
     public static async Task<Ok<ClaimView>> Get(HttpContext http, ClaimQueries queries, long number, CancellationToken ct) =>
         TypedResults.Ok(await queries.ViewAsync(await queries.FindAsync(http.Grant(), number, ct) ?? throw NotFound(), ct));

@@ -44,7 +44,7 @@ public static class InspectionsApi
             foreach (var claim in done.Claims)
                 views.Add(await queries.ViewAsync(claim, ct));
             return TypedResults.Created(
-                string.Create(CultureInfo.InvariantCulture, $"/api/v1/villages/{Uri.EscapeDataString(grant.Village.Code)}/claims?toReview=false&take=200"),
+                string.Create(CultureInfo.InvariantCulture, $"/api/v1/villages/{Uri.EscapeDataString(grant.Village.Code)}/claims?inspection={done.InspectionNumber}&take={ClaimQueries.MaxTake}"),
                 new InspectionView(done.InspectionNumber, views));
         }
         catch (InspectionMarkException ex)

@@ -176,6 +176,7 @@ public sealed class ReviewApiTests : IDisposable
             .Select(c => (c.GetProperty("number").GetInt64(), c.GetProperty("points").GetInt32(), c.GetProperty("channel").GetString()!)));
         await using (var db = app.NewContext())
             Assert.Equal(2, await db.Claims.CountAsync(c => c.VillageId == x.V.VillageId && c.InspectionNumber == 1));
+        Assert.Equal("2,1", await NumbersAsync(x.Member, x.Url("?inspection=1")));
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
