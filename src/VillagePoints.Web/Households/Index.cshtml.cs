@@ -33,6 +33,9 @@ public sealed class VillageHouseholdsModel(HouseholdQueries households, VillageS
 
     public bool Searched => !string.IsNullOrWhiteSpace(Query);
 
+    /// <summary>Who keeps the register prints its door cards.</summary>
+    public bool CanPrintDoorCards { get; private set; }
+
     private HouseholdSearchPage Shown => Results ?? throw new InvalidOperationException("The register is not shown to this user.");
 
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
@@ -83,6 +86,7 @@ public sealed class VillageHouseholdsModel(HouseholdQueries households, VillageS
         var grant = HttpContext.Grant();
         Village = grant.Village;
         CanOpenHouseholds = grant.Has(VillagePermission.ReadHouseholdRecords);
+        CanPrintDoorCards = grant.Has(VillagePermission.ManageHouseholds);
         if (grant.Has(VillagePermission.ReadHouseholds))
         {
             Query = q;

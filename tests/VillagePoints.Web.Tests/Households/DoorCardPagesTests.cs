@@ -28,6 +28,8 @@ public sealed class DoorCardPagesTests
         Assert.Contains("role=\"img\"", html, StringComparison.Ordinal);
         Assert.Contains("@media print", await chair.GetStringAsync("/css/site.css"), StringComparison.Ordinal);
         Assert.Equal(3, grouped.Split("class=\"door-card\"").Length - 1);
+        Assert.Contains($"/villages/{v.VillageCode}/households/door-cards\"", await chair.GetStringAsync($"/villages/{v.VillageCode}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("door-cards", await worker.GetStringAsync($"/villages/{v.VillageCode}"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await worker.GetAsync($"/villages/{v.VillageCode}/households/door-cards")).StatusCode);
     }
 
