@@ -323,9 +323,10 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
         }, ct);
     }
 
-    public async Task<IReadOnlyList<Activity>> ListAsync(Guid villageId, CancellationToken ct = default) =>
+    /// <summary>The village's latest activities, by day, at most <paramref name="take"/> (1 to 500).</summary>
+    public async Task<IReadOnlyList<Activity>> ListAsync(Guid villageId, CancellationToken ct = default, int take = 100) =>
         await db.Activities.AsNoTracking().Where(a => a.VillageId == villageId)
-            .OrderByDescending(a => a.HeldOn).ThenByDescending(a => a.Number).ToListAsync(ct);
+            .OrderByDescending(a => a.HeldOn).ThenByDescending(a => a.Number).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
 
     public async Task<Activity?> GetAsync(Guid villageId, long number, CancellationToken ct = default) =>
         await db.Activities.AsNoTracking().SingleOrDefaultAsync(a => a.VillageId == villageId && a.Number == number, ct);
@@ -380,10 +381,18 @@ public sealed class ActivityDesk(VillagePointsDb db, LedgerPosting posting, Clai
     {
         var rule = await db.Rules.AsNoTracking().SingleAsync(r => r.VillageId == activity.VillageId && r.Id == activity.RuleId, ct);
         var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == activity.VillageId && v.RuleId == rule.Id).ToListAsync(ct);
-        var version = RuleBook.InForce(versions, activity.HeldOn) ?? versions.MinBy(v => v.Number)!;
+        return PointsPerAttendee(activity, rule.Direction, versions);
+    }
+
+    /// <summary>The same figure from a rule's versions already read, for lists of activities.</summary>
+    public static int PointsPerAttendee(Activity activity, RuleDirection direction, IReadOnlyCollection<RuleVersion> versions)
+    {
+        var version = RuleBook.InForce(versions, activity.HeldOn) ?? versions.MinBy(v => v.Number);
+        if (version is null)
+            return 0;
         try
         {
-            return RuleScoring.Score(version, rule.Direction, new ScoringInputs(activity.Hours), new HouseholdTotals()).Points;
+            return RuleScoring.Score(version, direction, new ScoringInputs(activity.Hours), new HouseholdTotals()).Points;
         }
         catch (DomainException)
         {

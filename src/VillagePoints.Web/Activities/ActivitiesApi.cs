@@ -40,7 +40,7 @@ public static class ActivitiesApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", List).RequireVillage(VillagePermission.ReadVillage)
-            .WithSummary("The village's activities, latest day first. The check-in link is given to those who run an activity.");
+            .WithSummary("The village's activities, latest day first, at most ?take= (default 100, at most 500). The check-in link is given to those who run an activity.");
         group.MapGet("/{number:long}", Get).RequireVillage(VillagePermission.ReadVillage)
             .WithSummary("One activity; its organiser and the committee also get the check-in link and the roster.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -73,8 +73,8 @@ public static class ActivitiesApi
             await queries.ViewAsync(grant, activity, ActivityQueries.BaseUrl(http.Request), withRoster: true, ct));
     }
 
-    public static async Task<Ok<List<ActivityView>>> List(HttpContext http, ActivityQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ListAsync(http.Grant(), ct));
+    public static async Task<Ok<List<ActivityView>>> List(HttpContext http, ActivityQueries queries, [FromQuery] int? take, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(http.Grant(), ct, take ?? 100));
 
     public static async Task<Ok<ActivityView>> Get(HttpContext http, ActivityQueries queries, long number, CancellationToken ct)
     {

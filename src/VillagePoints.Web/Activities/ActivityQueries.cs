@@ -46,9 +46,9 @@ public sealed class ActivityQueries(VillagePointsDb db, ActivityDesk desk)
     public static bool Runs(VillageGrant grant, Activity activity) =>
         activity.OrganiserId == grant.UserId || grant.Has(VillagePermission.ManageActivities);
 
-    public async Task<List<ActivityView>> ListAsync(VillageGrant grant, CancellationToken ct)
+    public async Task<List<ActivityView>> ListAsync(VillageGrant grant, CancellationToken ct, int take = 100)
     {
-        var activities = await desk.ListAsync(grant.Village.Id, ct);
+        var activities = await desk.ListAsync(grant.Village.Id, ct, take);
         var views = new List<ActivityView>(activities.Count);
         foreach (var a in activities)
             views.Add(await ViewAsync(grant, a, null, withRoster: false, ct));
@@ -61,9 +61,8 @@ public sealed class ActivityQueries(VillagePointsDb db, ActivityDesk desk)
     /// <param name="baseUrl">The app's absolute address (scheme, host, path base), for the check-in link; null leaves it out.</param>
     public async Task<ActivityView> ViewAsync(VillageGrant grant, Activity a, string? baseUrl, bool withRoster, CancellationToken ct)
     {
-        var rule = await db.Rules.AsNoTracking().Where(r => r.VillageId == a.VillageId && r.Id == a.RuleId)
-            .Select(r => new { r.Code, r.NameZh, r.NameEn }).SingleAsync(ct);
-        var organiser = await db.UserAccounts.AsNoTracking().Where(u => u.Id == a.OrganiserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        var (rule, versions) = await RuleAsync(a, ct);
+        var organiser = await OrganiserNameAsync(a.OrganiserId, ct);
         var runs = Runs(grant, a);
         IReadOnlyList<RosterLineView>? roster = null;
         if (runs && withRoster)
@@ -72,8 +71,28 @@ public sealed class ActivityQueries(VillagePointsDb db, ActivityDesk desk)
                 .ToList();
         var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         return new ActivityView(a.Number, a.Title, a.HeldOn, a.Place, rule.Code, english ? rule.NameEn : rule.NameZh, a.Hours,
-            await desk.PointsPerAttendeeAsync(a, ct), a.Capacity, a.AttendeeCount, a.State, organiser, a.ConfirmedAt, a.CancelledAt, a.CancelReason,
+            ActivityDesk.PointsPerAttendee(a, rule.Direction, versions), a.Capacity, a.AttendeeCount, a.State, organiser, a.ConfirmedAt, a.CancelledAt, a.CancelReason,
             runs && baseUrl is not null && a.State == ActivityState.Open ? CheckInUrl(baseUrl, grant.Village.Code, a) : null, roster);
+    }
+
+    // A list shows many activities under few rules and organisers: each is read once per request.
+    private readonly Dictionary<Guid, (Core.Rules.Rule Rule, List<Core.Rules.RuleVersion> Versions)> rules = [];
+    private readonly Dictionary<Guid, string?> organiserNames = [];
+
+    private async Task<(Core.Rules.Rule Rule, List<Core.Rules.RuleVersion> Versions)> RuleAsync(Activity a, CancellationToken ct)
+    {
+        if (rules.TryGetValue(a.RuleId, out var known))
+            return known;
+        var rule = await db.Rules.AsNoTracking().SingleAsync(r => r.VillageId == a.VillageId && r.Id == a.RuleId, ct);
+        var versions = await db.RuleVersions.AsNoTracking().Where(v => v.VillageId == a.VillageId && v.RuleId == a.RuleId).ToListAsync(ct);
+        return rules[a.RuleId] = (rule, versions);
+    }
+
+    private async Task<string?> OrganiserNameAsync(Guid userId, CancellationToken ct)
+    {
+        if (!organiserNames.TryGetValue(userId, out var name))
+            organiserNames[userId] = name = await db.UserAccounts.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        return name;
     }
 
     /// <summary>The committee and review-group members of the village, who may organise an activity.</summary>
