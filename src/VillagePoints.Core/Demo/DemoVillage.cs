@@ -34,7 +34,7 @@ public static class DemoVillage
     internal static readonly DateOnly GaocunOpening = new(2025, 3, 1);
 
     // With 630 base grants of 100 this makes the article's 265,000 points issued.
-    internal const int ShuixinAwardPoints = 202_000;
+    internal const int ShuixinAwardPoints = 207_000;
     internal const int ShuixinDeductionPoints = 3_000;
     internal const int GaocunAwardPoints = 1_800;
     internal const int GaocunDeductionPoints = 80;
