@@ -58,7 +58,7 @@ public static class DemoVillage
     private static readonly Lazy<IReadOnlyList<DemoAccount>> AccountList = new(() => Specs.Value.Select(s => s.Account).ToList());
 
     /// <summary>
-    /// Writes the demo places, people, accounts and ledger history. Does nothing and returns false
+    /// Writes the demo places, people, accounts, rules, activities, claims and ledger history. Does nothing and returns false
     /// if any village exists already. Expects a fresh context: it clears the change tracker between
     /// phases to keep large batches fast. Ledger history goes through <see cref="LedgerPosting"/>
     /// in batches, each its own transaction.
