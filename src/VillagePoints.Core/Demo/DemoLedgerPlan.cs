@@ -57,7 +57,7 @@ internal sealed class DemoLedgerPlan
     [
         new("env-clean-corner", 600, false,
             [(ClaimChannel.SelfDeclaration, 40), (ClaimChannel.Patrol, 35), (ClaimChannel.NeighbourRecommendation, 25)]),
-        new("volunteer-service", 325, false,
+        new("volunteer-service", 315, false,
             [(ClaimChannel.SelfDeclaration, 45), (ClaimChannel.NeighbourRecommendation, 25), (ClaimChannel.GroupInspection, 20), (ClaimChannel.Patrol, 10)]),
         new("env-front-door", 90, false, [(ClaimChannel.GroupInspection, 60), (ClaimChannel.Patrol, 40)]),
         new("affairs-meeting", 40, false, [(ClaimChannel.GroupInspection, 70), (ClaimChannel.Patrol, 30)]),

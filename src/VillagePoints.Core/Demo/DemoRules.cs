@@ -4,7 +4,8 @@ namespace VillagePoints.Core.Demo;
 
 /// <summary>
 /// The demo villages' 积分细则: the seed's six rules exactly, and a catalogue of the kind a Guangdong
-/// village board publishes. One rule changed its points during 2024, so the rule page has a history.
+/// village board publishes. Two rules changed their points during 2024 (one of the seed's six among them), so the
+/// rule pages have a history and entries of both versions.
 /// Ids come from their own seeded generator: the ledger's ids, and so the demo chain heads, stay as they were.
 /// </summary>
 internal static class DemoRules
@@ -41,7 +42,9 @@ internal static class DemoRules
         new("volunteer", "volunteer-service", "志愿服务", "Volunteer service", 10, All, "参加村里组织的志愿服务，每次计分。", CapMonth: 40),
         new("customs", "customs-simple-ceremony", "红白事简办", "A simple wedding or funeral", 10, [ClaimChannel.SelfDeclaration, ClaimChannel.Patrol],
             "红白事从简操办，不铺张、不攀比。", CapYear: 20),
-        new("env", "env-litter", "乱倒垃圾", "Dumping rubbish", 5, Inspected, "垃圾未按规定投放、倒入河道或路边。"),
+        // Dumping was −3 until the village tightened it in spring 2024 (动态调整): today's figure is the seed's −5.
+        new("env", "env-litter", "乱倒垃圾", "Dumping rubbish", 3, Inspected, "垃圾未按规定投放、倒入河道或路边。",
+            ChangedTo: (new DateOnly(2024, 4, 1), 5)),
         new("env", "env-free-range-poultry", "家禽散养", "Free-ranging poultry", 10, Inspected, "家禽家畜未圈养，影响村容村貌。"),
         new("customs", "customs-lavish-ceremony", "婚丧嫁娶大操大办", "A lavish wedding or funeral", 10, Inspected, "婚丧嫁娶大操大办、铺张浪费。"),
         // The catalogue.

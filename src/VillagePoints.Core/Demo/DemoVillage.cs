@@ -34,7 +34,7 @@ public static class DemoVillage
     internal static readonly DateOnly GaocunOpening = new(2025, 3, 1);
 
     // With 630 base grants of 100 this makes the article's 265,000 points issued.
-    internal const int ShuixinAwardPoints = 202_000;
+    internal const int ShuixinAwardPoints = 207_000;
     internal const int ShuixinDeductionPoints = 3_000;
     internal const int GaocunAwardPoints = 1_800;
     internal const int GaocunDeductionPoints = 80;
@@ -58,7 +58,7 @@ public static class DemoVillage
     private static readonly Lazy<IReadOnlyList<DemoAccount>> AccountList = new(() => Specs.Value.Select(s => s.Account).ToList());
 
     /// <summary>
-    /// Writes the demo places, people, accounts and ledger history. Does nothing and returns false
+    /// Writes the demo places, people, accounts, rules, activities, claims and ledger history. Does nothing and returns false
     /// if any village exists already. Expects a fresh context: it clears the change tracker between
     /// phases to keep large batches fast. Ledger history goes through <see cref="LedgerPosting"/>
     /// in batches, each its own transaction.

@@ -266,6 +266,13 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
         Assert.Contains(entries, e => e.RuleVersion == 2 && e.OccurredOn >= changedOn && e.Amount == 4);
         Assert.All(entries, e => Assert.Equal(e.OccurredOn < changedOn ? 1 : 2, e.RuleVersion));
         Assert.Contains(claims, c => c.ExplanationZh == "门前三包 3 分 = 3 分");
+
+        // One of the seed's six changed too: dumping rubbish cost 3 points until April 2024, the seed's 5 since.
+        var litter = await db.Rules.AsNoTracking().SingleAsync(r => r.VillageId == village.Id && r.Code == "env-litter");
+        var dumped = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.RuleId == litter.Id).ToListAsync();
+        Assert.All(dumped, e => Assert.Equal(e.OccurredOn < new DateOnly(2024, 4, 1) ? (1, -3) : (2, -5), (e.RuleVersion!.Value, e.Amount)));
+        Assert.Contains(dumped, e => e.RuleVersion == 1);
+        Assert.Contains(dumped, e => e.RuleVersion == 2);
         Assert.Contains(claims, c => c.ExplanationEn == "Keeping one's frontage clean: 4 pts = 4 pts");
     }
 
