@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace VillagePoints.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class Activities_Model : Migration
+    public partial class Claims_ReviewNotificationsInspectionsActivities : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,6 +15,12 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                 name: "ActivityId",
                 table: "Claims",
                 type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "InspectionNumber",
+                table: "Claims",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -54,6 +60,37 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "FK_Activities_Villages_VillageId",
+                        column: x => x.VillageId,
+                        principalTable: "Villages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    VillageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    ClaimNumber = table.Column<long>(type: "bigint", nullable: false),
+                    Points = table.Column<int>(type: "integer", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Notifications_UserAccounts_UserId",
+                        column: x => x.UserId,
+                        principalTable: "UserAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Notifications_Villages_VillageId",
                         column: x => x.VillageId,
                         principalTable: "Villages",
                         principalColumn: "Id",
@@ -104,6 +141,11 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                 columns: new[] { "VillageId", "ActivityId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Claims_VillageId_InspectionNumber",
+                table: "Claims",
+                columns: new[] { "VillageId", "InspectionNumber" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Activities_VillageId_HeldOn",
                 table: "Activities",
                 columns: new[] { "VillageId", "HeldOn" });
@@ -135,6 +177,16 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                 table: "ActivityAttendances",
                 columns: new[] { "VillageId", "PersonId" });
 
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_UserId_ReadAt",
+                table: "Notifications",
+                columns: new[] { "UserId", "ReadAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_VillageId",
+                table: "Notifications",
+                column: "VillageId");
+
             migrationBuilder.AddForeignKey(
                 name: "FK_Claims_Activities_VillageId_ActivityId",
                 table: "Claims",
@@ -155,14 +207,25 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                 name: "ActivityAttendances");
 
             migrationBuilder.DropTable(
+                name: "Notifications");
+
+            migrationBuilder.DropTable(
                 name: "Activities");
 
             migrationBuilder.DropIndex(
                 name: "IX_Claims_VillageId_ActivityId",
                 table: "Claims");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Claims_VillageId_InspectionNumber",
+                table: "Claims");
+
             migrationBuilder.DropColumn(
                 name: "ActivityId",
+                table: "Claims");
+
+            migrationBuilder.DropColumn(
+                name: "InspectionNumber",
                 table: "Claims");
         }
     }
