@@ -22,7 +22,7 @@ public sealed class DoorCardPagesTests
         var grouped = await chair.GetStringAsync($"/villages/{v.VillageCode}/households/door-cards?group=1");
 
         Assert.Equal(3, html.Split("class=\"door-card\"").Length - 1);
-        Assert.Equal(3, html.Split("<svg").Length - 1);
+        Assert.Equal(3, html.Split("<svg role=\"img\"").Length - 1);
         Assert.Contains("0003", html, StringComparison.Ordinal);
         Assert.Contains("测试户2", html, StringComparison.Ordinal);
         Assert.Contains("role=\"img\"", html, StringComparison.Ordinal);
