@@ -18,6 +18,37 @@ internal static class DemoBulkInsert
     // Both providers accept far more parameters than this in one statement.
     private const int MaxParameters = 30_000;
 
+    /// <summary>PostgreSQL's binary COPY: one stream, no statement per row; values converted as EF would write them.</summary>
+    private static async Task CopyAsync<T>(VillagePointsDb db, Npgsql.NpgsqlConnection connection, IReadOnlyList<T> rows, string table, string columns,
+        List<RelationalTypeMapping> mappings, List<Microsoft.EntityFrameworkCore.Metadata.IClrPropertyGetter> getters, CancellationToken ct)
+        where T : class
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var import = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(ct);
+                for (var c = 0; c < mappings.Count; c++)
+                {
+                    var value = getters[c].GetClrValue(row);
+                    if (value is not null && mappings[c].Converter is { } converter)
+                        value = converter.ConvertToProvider(value);
+                    if (value is null)
+                        await import.WriteNullAsync(ct);
+                    else
+                        await import.WriteAsync(value, ct);
+                }
+            }
+            await import.CompleteAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static string Name(int row, int column) => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
 
     public static async Task InsertAsync<T>(VillagePointsDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
@@ -49,6 +80,11 @@ internal static class DemoBulkInsert
             return text.ToString();
         }
 
+        if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection npgsql)
+        {
+            await CopyAsync(db, npgsql, rows, sql.DelimitIdentifier(table, entity.GetSchema()), columns, mappings, getters, ct);
+            return;
+        }
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
