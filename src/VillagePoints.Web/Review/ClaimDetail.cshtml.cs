@@ -23,6 +23,9 @@ public sealed class ClaimDetailModel(ClaimQueries queries) : PageModel
     public IReadOnlyList<ClaimStep> Steps { get; private set; } = [];
     public bool CanReview { get; private set; }
 
+    /// <summary>The reader reviews the village's claims; otherwise they came from their own claims.</summary>
+    public bool IsReviewer { get; private set; }
+
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
 
     public string EvidencePath(Guid id) => $"/api/v1/villages/{Uri.EscapeDataString(Village.Code)}/evidence/{id}";
@@ -36,7 +39,8 @@ public sealed class ClaimDetailModel(ClaimQueries queries) : PageModel
             return NotFound();
         Claim = await queries.ViewAsync(claim, ct);
         PhotoIds = (await queries.PhotoIdsAsync(Village.Id, [number], ct)).GetValueOrDefault(number.ToString(CultureInfo.InvariantCulture)) ?? [];
-        CanReview = grant.Has(VillagePermission.ReviewClaims) && claim.Waiting;
+        IsReviewer = grant.Has(VillagePermission.ReviewClaims);
+        CanReview = IsReviewer && claim.Waiting;
         var steps = new List<ClaimStep> { new("Submitted", Claim.SubmittedBy, Claim.SubmittedAt, null) };
         if (Claim.FirstReviewedBy is { } first)
             steps.Add(new ClaimStep("FirstReviewed", first, claim.FirstReviewedAt, null));

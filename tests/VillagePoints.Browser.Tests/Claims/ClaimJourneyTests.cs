@@ -101,6 +101,11 @@ public sealed class ClaimJourneyTests(BrowserApp app)
                 $"The claim page scrolls sideways at {BrowserApp.PhoneWidth}px: scrollWidth is {await page.ScrollWidthAsync()}");
             await page.AssertNoSeriousViolationsAsync();
 
+            // A villager goes back the way they came, to their own claims, not to a register they cannot open.
+            await page.Locator("nav.crumbs").GetByRole(AriaRole.Link, new() { Name = "我的申报" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex($"/villages/{DemoVillage.VillageCode}/claims$"));
+            await Expect(page.Locator($"main a[href$='/claims/{number}']").First).ToBeVisibleAsync();
+
             // The bell brings the news, and the household's own ledger carries the entry.
             await page.GotoAsync("/notifications");
             await Expect(page.Locator("main")).ToContainTextAsync($"第 {number} 号申报");
