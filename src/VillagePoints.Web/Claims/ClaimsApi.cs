@@ -35,7 +35,10 @@ public sealed record ClaimView(
     DateTimeOffset? ResolvedAt,
     string? ResolutionReason,
     long? EntryNumber,
-    int Photos);
+    int Photos,
+    long? InspectionNumber = null,
+    long? ActivityNumber = null,
+    string? ActivityTitle = null);
 
 public sealed record SubmitClaimRequest(
     ClaimChannel? Channel,
@@ -115,13 +118,18 @@ public sealed partial class ClaimQueries(VillagePointsDb db)
                 .Where(p => p.VillageId == villageId && p.OwnerKind == EvidenceOwnerKind && refs.Contains(p.OwnerRef))
                 .Select(p => p.OwnerRef).ToListAsync(ct))
             .GroupBy(r => r, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        // A claim made by confirming an activity's attendance names that activity, so its household and reviewers know where it came from.
+        var activityIds = claims.Where(c => c.ActivityId != null).Select(c => c.ActivityId!.Value).Distinct().ToList();
+        var activities = activityIds.Count == 0 ? [] : await db.Activities.AsNoTracking()
+            .Where(a => a.VillageId == villageId && activityIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => (a.Number, a.Title), ct);
         string? Name(Guid? id) => id is { } i ? actors.GetValueOrDefault(i) : null;
         var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         return claims.Select(c => new ClaimView(c.Number, c.Channel, households[c.HouseholdId].Number, households[c.HouseholdId].HeadName,
             rules[c.RuleId].Code, english ? rules[c.RuleId].NameEn : rules[c.RuleId].NameZh,
             c.RuleVersion, c.OccurredOn, c.Hours, c.Note, c.Points, english ? c.ExplanationEn : c.ExplanationZh, c.State, Name(c.SubmittedBy), c.SubmittedAt,
             Name(c.FirstReviewedBy), Name(c.FirstApproverId), Name(c.ResolvedBy), c.ResolvedAt, c.ResolutionReason, c.EntryNumber,
-            photos.GetValueOrDefault(c.Number.ToString(CultureInfo.InvariantCulture)))).ToList();
+            photos.GetValueOrDefault(c.Number.ToString(CultureInfo.InvariantCulture)), c.InspectionNumber,
+            c.ActivityId is { } a ? activities[a].Number : null, c.ActivityId is { } t ? activities[t].Title : null)).ToList();
     }
 }
 

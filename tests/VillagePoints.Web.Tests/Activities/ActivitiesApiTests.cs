@@ -143,6 +143,8 @@ public sealed class ActivitiesApiTests
         Assert.Equal("activity.already-confirmed", await Problems.AssertProblemAsync(cancel, HttpStatusCode.Conflict));
         Assert.Equal(3, queue.GetArrayLength());
         Assert.All(queue.EnumerateArray(), c => Assert.Equal("GroupInspection", c.GetProperty("channel").GetString()));
+        Assert.All(queue.EnumerateArray(), c => Assert.Equal(1, c.GetProperty("activityNumber").GetInt64()));
+        Assert.All(queue.EnumerateArray(), c => Assert.False(string.IsNullOrEmpty(c.GetProperty("activityTitle").GetString())));
         Assert.Equal(3, stats!.VolunteerPersonTimes);
         await using var db = app.NewContext();
         var activityId = await db.Activities.Where(a => a.VillageId == v.VillageId).Select(a => a.Id).SingleAsync();

@@ -187,6 +187,7 @@ public sealed class ActivityPagesTests
         Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
         Assert.Contains("已确认出勤", confirmed, StringComparison.Ordinal);
         Assert.Contains("申报 1 号", confirmed, StringComparison.Ordinal);
+        Assert.Contains($"第 {number} 号活动：", await client.GetStringAsync($"/villages/{v.VillageCode}/claims/1"), StringComparison.Ordinal);
         await using var db = app.NewContext();
         Assert.Equal(1, await db.Claims.CountAsync(c => c.VillageId == v.VillageId && c.ActivityId != null));
     }
