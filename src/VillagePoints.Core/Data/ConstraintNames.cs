@@ -12,6 +12,8 @@ public static class ConstraintNames
     public const string ChainHead = "PK_VillageLedgerHeads";
     /// <summary>A household's first balance row: two first appends of a new village race for it like for the head.</summary>
     public const string HouseholdBalance = "PK_HouseholdBalances";
+    /// <summary>A household's first totals row of a month, raced for like its balance row.</summary>
+    public const string HouseholdMonthTotal = "PK_HouseholdMonthTotals";
     public const string EntryNumber = "IX_LedgerEntries_VillageId_Number";
     public const string EntryReversal = "IX_LedgerEntries_VillageId_ReversesEntryId";
     public const string IdempotencyKey = "PK_IdempotentRequests";

@@ -28,6 +28,7 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<Person> People => Set<Person>();
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<HouseholdBalance> HouseholdBalances => Set<HouseholdBalance>();
+    public DbSet<HouseholdMonthTotal> HouseholdMonthTotals => Set<HouseholdMonthTotal>();
     public DbSet<VillageLedgerHead> VillageLedgerHeads => Set<VillageLedgerHead>();
     public DbSet<LedgerCheckpoint> LedgerCheckpoints => Set<LedgerCheckpoint>();
     public DbSet<DirectRecord> DirectRecords => Set<DirectRecord>();

@@ -22,6 +22,7 @@ public static partial class WriteRetry
     {
         ConstraintNames.ChainHead,
         ConstraintNames.HouseholdBalance,
+        ConstraintNames.HouseholdMonthTotal,
         ConstraintNames.EntryNumber,
         ConstraintNames.IdempotencyKey,
     };

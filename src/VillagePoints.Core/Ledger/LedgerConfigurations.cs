@@ -41,6 +41,17 @@ internal sealed class HouseholdBalanceConfiguration : IEntityTypeConfiguration<H
     }
 }
 
+internal sealed class HouseholdMonthTotalConfiguration : IEntityTypeConfiguration<HouseholdMonthTotal>
+{
+    public void Configure(EntityTypeBuilder<HouseholdMonthTotal> b)
+    {
+        b.HasKey(x => new { x.VillageId, x.HouseholdId, x.Month }).HasName(ConstraintNames.HouseholdMonthTotal);
+        // A month's notice and ranking read every household of the village for that month.
+        b.HasIndex(x => new { x.VillageId, x.Month });
+        b.HasOne<Household>().WithMany().HasForeignKey(x => new { x.VillageId, x.HouseholdId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class VillageLedgerHeadConfiguration : IEntityTypeConfiguration<VillageLedgerHead>
 {
     public void Configure(EntityTypeBuilder<VillageLedgerHead> b)

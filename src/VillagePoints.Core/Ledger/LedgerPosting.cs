@@ -26,7 +26,7 @@ public sealed record ReverseEntry(Guid VillageId, long EntryNumber, string Reaso
 
 /// <summary>
 /// The only way points change. Appends entries to a village's hash chain and updates
-/// balances in the same transaction. Idempotent by key (through <see cref="Idempotency"/>);
+/// balances and monthly totals in the same transaction. Idempotent by key (through <see cref="Idempotency"/>);
 /// safe under concurrency: every append holds the village's chain-head lock.
 /// </summary>
 public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
@@ -94,6 +94,8 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new DomainException("household.not-found", "The household does not exist in this village.", DomainErrorKind.NotFound);
 
         var balances = await LoadBalancesAsync(villageId, householdIds, ct);
+        var months = await LoadMonthTotalsAsync(villageId,
+            commands.Select(c => (c.HouseholdId, HouseholdMonthTotal.MonthOf(OccurredOnOf(c, now)))).ToList(), ct);
         var appended = new List<LedgerEntry>(commands.Count);
         foreach (var c in commands)
         {
@@ -106,6 +108,7 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             if (c.Kind == EntryKind.Redemption && Spendable(balance, village.AllowSpendBeforeEffective) < 0)
                 throw new DomainException("balance.insufficient", "The household does not have enough spendable points for this redemption.",
                     DomainErrorKind.Conflict);
+            MonthRow(months, villageId, entry).Add(entry);
             appended.Add(entry);
             Idempotency.Remember(db, villageId, c.IdempotencyKey, PostOperation, RequestHash(c), entry.Id, now);
         }
@@ -164,6 +167,9 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
                 SourceKinds.Committee, $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
                 target.RuleId, target.RuleVersion, null, null);
             Apply(balances[target.HouseholdId], entry, target.Kind);
+            // A reversal counts in the month of its own date, as the new entry it is (see HouseholdMonthTotal).
+            var month = (entry.HouseholdId, HouseholdMonthTotal.MonthOf(entry.OccurredOn));
+            (await LoadMonthTotalsAsync(command.VillageId, [month], token))[month].Add(entry, target.Kind);
             db.LedgerEntries.Add(entry);
             Idempotency.Remember(db, command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, entry.Id, time.GetUtcNow());
             await db.SaveChangesAsync(token);
@@ -293,6 +299,46 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             balances[id] = balance;
         }
         return balances;
+    }
+
+    /// <summary>
+    /// The month rows the entries about to be appended will change, created where missing. Read, changed and
+    /// written back under the village's chain-head lock, which every writer of the village's entries holds, so
+    /// no other transaction can change these rows in between: read-modify-write is race-free here.
+    /// </summary>
+    private async Task<Dictionary<(Guid HouseholdId, int Month), HouseholdMonthTotal>> LoadMonthTotalsAsync(Guid villageId,
+        IReadOnlyCollection<(Guid HouseholdId, int Month)> keys, CancellationToken ct)
+    {
+        var householdIds = keys.Select(k => k.HouseholdId).Distinct().ToList();
+        var monthNumbers = keys.Select(k => k.Month).Distinct().ToList();
+        // Households x months is a superset of the keys; a batch spans few months, so the extra rows are few.
+        var rows = await db.HouseholdMonthTotals
+            .Where(t => t.VillageId == villageId && householdIds.Contains(t.HouseholdId) && monthNumbers.Contains(t.Month))
+            .ToListAsync(ct);
+        var totals = rows.ToDictionary(t => (t.HouseholdId, t.Month));
+        // Rows added earlier in this transaction and not yet saved (a use case that appends twice).
+        foreach (var added in db.HouseholdMonthTotals.Local.Where(t => t.VillageId == villageId))
+            totals.TryAdd((added.HouseholdId, added.Month), added);
+        foreach (var key in keys.Where(k => !totals.ContainsKey(k)).Distinct())
+        {
+            var total = new HouseholdMonthTotal { VillageId = villageId, HouseholdId = key.HouseholdId, Month = key.Month };
+            db.HouseholdMonthTotals.Add(total);
+            totals[key] = total;
+        }
+        return totals;
+    }
+
+    /// <summary>The entry's month row, created if its date fell outside the months loaded (a batch that crossed midnight).</summary>
+    private HouseholdMonthTotal MonthRow(Dictionary<(Guid HouseholdId, int Month), HouseholdMonthTotal> months, Guid villageId, LedgerEntry entry)
+    {
+        var key = (entry.HouseholdId, HouseholdMonthTotal.MonthOf(entry.OccurredOn));
+        if (!months.TryGetValue(key, out var row))
+        {
+            row = new HouseholdMonthTotal { VillageId = villageId, HouseholdId = key.HouseholdId, Month = key.Item2 };
+            db.HouseholdMonthTotals.Add(row);
+            months[key] = row;
+        }
+        return row;
     }
 
     private LedgerEntry NewEntry(VillageLedgerHead head, Guid householdId, int amount, EntryKind kind, EntryState state, string reason,

@@ -27,6 +27,8 @@ public sealed record VerifyReport(int Villages, long Entries, int Households, IR
 /// <item>A reversal stands or falls with its target, so it must be in its target's state.</item>
 /// <item>Earned is the sum of awards plus the reversals of awards.</item>
 /// <item>EntryCount is the number of a household's entries.</item>
+/// <item>Each household's monthly totals are the same sums over the entries dated in that month, a reversal in
+/// its own month taking back from the figure of the kind it reverses (see <see cref="HouseholdMonthTotal"/>).</item>
 /// </list>
 /// Checkpoints are only as trustworthy as the keys that check them, so those come from outside the
 /// database (<see cref="CheckpointKeyring"/>); without a keyring every checkpoint is reported as unverifiable.
@@ -59,6 +61,7 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
             var passed = new HashSet<long>();
 
             var sums = new Dictionary<Guid, Figures>();
+            var monthSums = new Dictionary<(Guid HouseholdId, int Month), MonthFigures>();
             var previous = LedgerHash.Genesis;
             long expectedNumber = 1;
             var highestVersion = 0;
@@ -122,6 +125,20 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
                     sum.Earned += e.Amount;
                 sum.EntryCount++;
 
+                // Monthly totals: by the entry's own date; a reversal takes back from the figure of the kind it undoes.
+                var monthKey = (e.HouseholdId, e.OccurredOn.Year * 100 + e.OccurredOn.Month);
+                if (!monthSums.TryGetValue(monthKey, out var month))
+                    monthSums[monthKey] = month = new MonthFigures();
+                var countsAs = e.Kind == EntryKind.Reversal ? target?.Kind : e.Kind;
+                if (countsAs == EntryKind.Award)
+                    month.Awarded += e.Amount;
+                else if (countsAs == EntryKind.Deduction)
+                    month.Deducted -= e.Amount;
+                else if (countsAs == EntryKind.Redemption)
+                    month.Redeemed -= e.Amount;
+                month.Net += e.Amount;
+                month.EntryCount++;
+
                 if (target is not null)
                     target.Reversed = true;
                 seen[e.Id] = new Seen(e.Number, e.HouseholdId, e.Amount, e.Kind, e.State);
@@ -147,6 +164,23 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
             }
             foreach (var missing in sums.Keys.Except(stored.Select(b => b.HouseholdId)))
                 Report(null, missing, "household has entries but no stored balance");
+
+            var storedMonths = await db.HouseholdMonthTotals.AsNoTracking().Where(t => t.VillageId == village.Id).ToListAsync(ct);
+            foreach (var t in storedMonths.OrderBy(t => numbers.GetValueOrDefault(t.HouseholdId)).ThenBy(t => t.Month))
+            {
+                if (!monthSums.TryGetValue((t.HouseholdId, t.Month), out var fromEntries))
+                {
+                    Report(null, t.HouseholdId, $"stored totals for {MonthName(t.Month)} exist, but the household has no entries in that month");
+                    continue;
+                }
+                var differences = MonthDifferences(t, fromEntries);
+                if (differences.Count > 0)
+                    Report(null, t.HouseholdId, $"stored totals for {MonthName(t.Month)} differ from the entries: " + string.Join("; ", differences));
+            }
+            var storedKeys = storedMonths.Select(t => (t.HouseholdId, t.Month)).ToHashSet();
+            foreach (var missing in monthSums.Keys.Where(k => !storedKeys.Contains(k))
+                         .OrderBy(k => numbers.GetValueOrDefault(k.HouseholdId)).ThenBy(k => k.Month))
+                Report(null, missing.HouseholdId, $"household has entries in {MonthName(missing.Month)} but no stored totals for that month");
         }
 
         progress?.Report((done, totalEntries));
@@ -213,6 +247,25 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
         return differences;
     }
 
+    private static List<string> MonthDifferences(HouseholdMonthTotal stored, MonthFigures entries)
+    {
+        var differences = new List<string>();
+        void Compare(string figure, long inStore, long fromEntries)
+        {
+            if (inStore != fromEntries)
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{figure} {inStore} stored, {fromEntries} from entries"));
+        }
+        Compare("awarded", stored.Awarded, entries.Awarded);
+        Compare("deducted", stored.Deducted, entries.Deducted);
+        Compare("redeemed", stored.Redeemed, entries.Redeemed);
+        Compare("net", stored.Net, entries.Net);
+        Compare("entry count", stored.EntryCount, entries.EntryCount);
+        return differences;
+    }
+
+    /// <summary>yyyymm as yyyy-MM, the way the notices name a month.</summary>
+    private static string MonthName(int month) => string.Create(CultureInfo.InvariantCulture, $"{month / 100:D4}-{month % 100:D2}");
+
     private static string Describe(EntryState state) => state == EntryState.Effective ? "effective" : "publicised";
 
     /// <summary>The verifier's own running figures for one household.</summary>
@@ -222,6 +275,16 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
         public long Effective;
         public long Publicised;
         public long Earned;
+        public long EntryCount;
+    }
+
+    /// <summary>The verifier's own running figures for one household in one month.</summary>
+    private sealed class MonthFigures
+    {
+        public long Awarded;
+        public long Deducted;
+        public long Redeemed;
+        public long Net;
         public long EntryCount;
     }
 

@@ -575,6 +575,40 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("HouseholdBalances");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdMonthTotal", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Awarded")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Deducted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EntryCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Redeemed")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("VillageId", "HouseholdId", "Month")
+                        .HasName("PK_HouseholdMonthTotals");
+
+                    b.HasIndex("VillageId", "Month");
+
+                    b.ToTable("HouseholdMonthTotals");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -1227,6 +1261,15 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.HouseholdBalance", "VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdMonthTotal", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -568,6 +568,40 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("HouseholdBalances");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdMonthTotal", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Awarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Deducted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Redeemed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "HouseholdId", "Month")
+                        .HasName("PK_HouseholdMonthTotals");
+
+                    b.HasIndex("VillageId", "Month");
+
+                    b.ToTable("HouseholdMonthTotals");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Ledger.LedgerCheckpoint", b =>
                 {
                     b.Property<Guid>("VillageId")
@@ -1220,6 +1254,15 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.HasOne("VillagePoints.Core.Places.Household", null)
                         .WithOne()
                         .HasForeignKey("VillagePoints.Core.Ledger.HouseholdBalance", "VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Ledger.HouseholdMonthTotal", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -332,6 +332,33 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Seed_KeepsMonthTotalsThatAgreeWithItsEntries()
+    {
+        await using var db = fixture.Open();
+        var village = await VillageAsync(db, DemoVillage.VillageCode);
+        // The demo has no reversals, so each entry counts under its own kind.
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id)
+            .Select(e => new { e.HouseholdId, e.OccurredOn, e.Kind, e.Amount }).ToListAsync();
+        Assert.DoesNotContain(entries, e => e.Kind == EntryKind.Reversal);
+        var fromEntries = entries
+            .GroupBy(e => (e.HouseholdId, HouseholdMonthTotal.MonthOf(e.OccurredOn)))
+            .ToDictionary(g => g.Key, g => (
+                Awarded: g.Where(e => e.Kind == EntryKind.Award).Sum(e => (long)e.Amount),
+                Deducted: -g.Where(e => e.Kind == EntryKind.Deduction).Sum(e => (long)e.Amount),
+                Redeemed: -g.Where(e => e.Kind == EntryKind.Redemption).Sum(e => (long)e.Amount),
+                Net: g.Sum(e => (long)e.Amount),
+                EntryCount: (long)g.Count()));
+        var stored = await db.HouseholdMonthTotals.AsNoTracking().Where(t => t.VillageId == village.Id)
+            .ToDictionaryAsync(t => (t.HouseholdId, t.Month), t => (t.Awarded, t.Deducted, t.Redeemed, t.Net, t.EntryCount));
+
+        Assert.True(stored.Count > 630 * 12, $"only {stored.Count} month rows");
+        Assert.Equal(fromEntries.Count, stored.Count);
+        Assert.All(fromEntries, kv => Assert.Equal(kv.Value, stored[kv.Key]));
+        var report = await new LedgerVerifier(db).VerifyAsync(DemoVillage.VillageCode);
+        Assert.DoesNotContain(report.Problems, p => p.What.Contains("totals", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Seed_NumbersEntriesInTimeOrderUpToNow()
     {
         await using var db = fixture.Open();

@@ -6,7 +6,7 @@ namespace VillagePoints.Core.Tests.Ledger;
 
 /// <summary>
 /// What someone with write access to the database can do: change or drop entries, then recompute every
-/// hash, the chain head and the balances so that the database agrees with itself.
+/// hash, the chain head, the balances and the monthly totals so that the database agrees with itself.
 /// </summary>
 internal static class ChainForgery
 {
@@ -53,6 +53,18 @@ internal static class ChainForgery
                                        || (e.ReversesEntryId is { } r && kinds.GetValueOrDefault(r) == EntryKind.Award)).Sum(e => (long)e.Amount);
             b.EntryCount = mine.Count;
         }
+
+        // The monthly totals too, rebuilt from scratch so that dropped entries leave no month behind.
+        await db.HouseholdMonthTotals.Where(t => t.VillageId == v.VillageId).ExecuteDeleteAsync();
+        var months = new Dictionary<(Guid, int), HouseholdMonthTotal>();
+        foreach (var e in entries)
+        {
+            var key = (e.HouseholdId, HouseholdMonthTotal.MonthOf(e.OccurredOn));
+            if (!months.TryGetValue(key, out var month))
+                months[key] = month = new HouseholdMonthTotal { VillageId = v.VillageId, HouseholdId = e.HouseholdId, Month = key.Item2 };
+            month.Add(e, e.ReversesEntryId is { } r ? kinds.GetValueOrDefault(r) : null);
+        }
+        db.HouseholdMonthTotals.AddRange(months.Values);
         await db.SaveChangesAsync();
     }
 }
