@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 using VillagePoints.TestSupport;
@@ -104,6 +107,36 @@ public sealed class HouseholdMonthTotalTests
         Assert.All(report.Problems, p => Assert.Equal(2, p.HouseholdNumber));
         Assert.Contains(report.Problems, p => p.What == $"stored totals for {MonthName(earlier)} exist, but the household has no entries in that month");
         Assert.Contains(report.Problems, p => p.What == $"household has entries in {MonthName(LastMonth)} but no stored totals for that month");
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Migration_FillsTheTotalsOfALedgerRecordedBeforeTheTableExisted_AsPostingWould(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeTwoMonthsAsync(database);
+        await using (var db = database.NewContext())
+        {
+            var posting = Posting(db);
+            await posting.PostAsync(Award(v, 3, 8, state: EntryState.Effective) with { OccurredOn = LastMonthDay });
+            await posting.PostAsync(Redemption(v, 3, 5));
+            await posting.ReverseAsync(Reverse(v, 1));
+            await posting.ReverseAsync(Reverse(v, 3));
+        }
+        var posted = await TotalsAsync(database, v);
+
+        await using (var db = database.NewContext())
+        {
+            await db.HouseholdMonthTotals.ExecuteDeleteAsync();
+            var migrations = db.GetService<IMigrationsAssembly>();
+            var id = Assert.Single(migrations.Migrations.Keys, k => k.EndsWith("_Ledger_MonthTotals", StringComparison.Ordinal));
+            var migration = migrations.CreateMigration(migrations.Migrations[id], db.Database.ProviderName!);
+            var fill = Assert.Single(migration.UpOperations.OfType<SqlOperation>());
+            await db.Database.ExecuteSqlRawAsync(fill.Sql);
+        }
+
+        Assert.Equal(posted.OrderBy(kv => kv.Key), (await TotalsAsync(database, v)).OrderBy(kv => kv.Key));
+        var report = await VerifyAsync(database, v);
+        Assert.True(report.Sound, report.FirstProblem?.What);
     }
 
     /// <summary>Household 1 has entries in both months, household 2 an award of 7 last month.</summary>
