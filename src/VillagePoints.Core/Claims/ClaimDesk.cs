@@ -66,10 +66,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 return twin;
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
             var last = await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, token) ?? 0;
-            var claim = scored.Claim;
-            claim.Id = Ids.New(now);
-            claim.Number = last + 1;
-            claim.SubmittedAt = now;
+            var claim = Numbered(scored.Claim, last + 1, now);
             db.Claims.Add(claim);
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, SubmitOperation, hash, claim.Id, now);
             await db.SaveChangesAsync(token);
@@ -105,10 +102,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
                 continue;
             }
             next ??= (await db.Claims.Where(x => x.VillageId == c.VillageId).MaxAsync(x => (long?)x.Number, ct) ?? 0) + 1;
-            var claim = scored.Claim;
-            claim.Id = Ids.New(now);
-            claim.Number = next.Value;
-            claim.SubmittedAt = now;
+            var claim = Numbered(scored.Claim, next.Value, now);
             claim.ActivityId = activityId;
             next++;
             db.Claims.Add(claim);
@@ -118,6 +112,15 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
     }
 
     private const string CapReachedCode = "claim.cap-reached";
+
+    /// <summary>Gives a scored claim its id, its number in the village and its submission time, under the village's lock.</summary>
+    private static Claim Numbered(Claim scored, long number, DateTimeOffset now)
+    {
+        scored.Id = Ids.New(now);
+        scored.Number = number;
+        scored.SubmittedAt = now;
+        return scored;
+    }
 
     /// <summary>A scored claim not yet numbered nor saved, and the rule code as it was matched.</summary>
     internal sealed record ScoredClaim(Claim Claim, string RuleCode);
@@ -158,7 +161,7 @@ public sealed class ClaimDesk(VillagePointsDb db, LedgerPosting posting, RuleBoo
         var totals = await rules.TotalsAsync(c.VillageId, c.HouseholdId, rule.Id, c.OccurredOn, ct);
         var score = RuleScoring.Score(version, rule.Direction, new ScoringInputs(c.Hours, c.Difficulty, c.Effect), totals);
         if (score.Points == 0)
-            throw new DomainException("claim.cap-reached", score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.InvariantCulture));
+            throw new DomainException(CapReachedCode, score.Explain(new RuleVersionNames(rule.NameZh, rule.NameEn), CultureInfo.InvariantCulture));
         var names = new RuleVersionNames(rule.NameZh, rule.NameEn);
         var explanation = score.Explain(names, CultureInfo.GetCultureInfo("zh-CN"));
         var explanationEn = score.Explain(names, CultureInfo.GetCultureInfo("en-US"));
