@@ -20,6 +20,13 @@ public static class ConstraintNames
     public const string HouseholdNumber = "IX_Households_VillageId_Number";
     /// <summary>A direct record's number: where no chain-head lock holds yet (a village's first write), two records race for it.</summary>
     public const string DirectRecordNumber = "IX_DirectRecords_VillageId_Number";
+    /// <summary>One notice per village per month.</summary>
+    public const string NoticeMonth = "IX_Notices_VillageId_Month";
+    public const string ObjectionNumber = "IX_Objections_VillageId_Number";
+    /// <summary>A household objects to an entry once.</summary>
+    public const string ObjectionPerHousehold = "IX_Objections_VillageId_EntryId_RaisedByHouseholdId";
+    /// <summary>A scheduled job's lease row, raced for by every instance when it is first taken.</summary>
+    public const string JobLease = "PK_JobLeases";
 
     /// <summary>
     /// Maps SQLite's "Table.Column, Table.Column" (all it says about a unique failure) to the name

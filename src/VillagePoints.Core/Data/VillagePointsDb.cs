@@ -44,6 +44,9 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Activities.Activity> Activities => Set<Activities.Activity>();
     public DbSet<Activities.ActivityAttendance> ActivityAttendances => Set<Activities.ActivityAttendance>();
+    public DbSet<Notices.Notice> Notices => Set<Notices.Notice>();
+    public DbSet<Notices.Objection> Objections => Set<Notices.Objection>();
+    public DbSet<Notices.JobLease> JobLeases => Set<Notices.JobLease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VillagePointsDb).Assembly);

@@ -12,6 +12,8 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.HasKey(x => new { x.VillageId, x.Id });
         b.HasIndex(x => new { x.VillageId, x.Number }).IsUnique().HasDatabaseName(ConstraintNames.EntryNumber);
         b.HasIndex(x => new { x.VillageId, x.HouseholdId, x.Number });
+        // A monthly notice also lists entries dated after the previous notice's month but numbered before its head.
+        b.HasIndex(x => new { x.VillageId, x.OccurredOn });
         // Entries recorded before idempotency moved to IdempotentRequests carry their key here (their hash covers it).
         b.HasIndex(x => new { x.VillageId, x.IdempotencyKey }).IsUnique();
         // An entry can be reversed once: the database refuses a second reversal.

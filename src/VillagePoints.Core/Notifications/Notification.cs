@@ -13,6 +13,11 @@ public enum NotificationKind
     ClaimApproved,
     ClaimRejected,
     ClaimReturned,
+
+    /// <summary>Someone objected to an entry of the household's (<see cref="Notification.ObjectionNumber"/>).</summary>
+    ObjectionRaised,
+    ObjectionUpheld,
+    ObjectionDismissed,
 }
 
 /// <summary>
@@ -27,6 +32,9 @@ public sealed class Notification
     public Guid VillageId { get; set; }
     public NotificationKind Kind { get; set; }
     public long ClaimNumber { get; set; }
+
+    /// <summary>For objection notifications, the objection's number (ClaimNumber is then 0).</summary>
+    public int? ObjectionNumber { get; set; }
 
     /// <summary>The claim's signed points, so "+5 分已入账" reads without another look-up.</summary>
     public int Points { get; set; }

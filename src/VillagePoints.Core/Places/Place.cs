@@ -53,6 +53,15 @@ public sealed class VillageSettings
     /// base grant, more than any single rule awards. Anything larger goes through a claim.
     /// </summary>
     public int MaxDirectRecordAmount { get; set; } = 100;
+
+    /// <summary>
+    /// Whether public pages, the print layout and the PDF mask household names (黄*敏). Signed-in members of the
+    /// village always see full names. On by default: a public page can be read by anyone.
+    /// </summary>
+    public bool MaskNamesInPublic { get; set; } = true;
+
+    /// <summary>Whether the monthly notice carries a red and black list (红黑榜). Off by default: a village decides to name and shame.</summary>
+    public bool RedBlackList { get; set; }
 }
 
 public sealed class VillagerGroup

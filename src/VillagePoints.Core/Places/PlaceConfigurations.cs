@@ -43,6 +43,8 @@ internal sealed class VillageConfiguration : IEntityTypeConfiguration<Village>
             s.Property(p => p.TwoStepReview).HasColumnName("TwoStepReview");
             s.Property(p => p.TwoReviewerThreshold).HasColumnName("TwoReviewerThreshold");
             s.Property(p => p.MaxDirectRecordAmount).HasColumnName("MaxDirectRecordAmount");
+            s.Property(p => p.MaskNamesInPublic).HasColumnName("MaskNamesInPublic");
+            s.Property(p => p.RedBlackList).HasColumnName("RedBlackList");
         });
         b.Navigation(x => x.Settings).IsRequired();
     }

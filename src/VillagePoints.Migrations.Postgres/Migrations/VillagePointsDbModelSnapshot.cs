@@ -740,6 +740,8 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_LedgerEntries_VillageId_Number");
 
+                    b.HasIndex("VillageId", "OccurredOn");
+
                     b.HasIndex("VillageId", "ReversesEntryId")
                         .IsUnique()
                         .HasDatabaseName("IX_LedgerEntries_VillageId_ReversesEntryId");
@@ -769,6 +771,173 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("VillageLedgerHeads");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Notices.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Name")
+                        .HasName("PK_JobLeases");
+
+                    b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Notice", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DocumentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HeadNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PreviousHeadNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PreviousMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("WindowClosesAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("State", "WindowClosesAt");
+
+                    b.HasIndex("VillageId", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Notices_VillageId_Month");
+
+                    b.ToTable("Notices");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Objection", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("CorrectionEntryNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("EntryNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("NoticeMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RaisedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RaisedByHouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("ReversalEntryNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("RaisedBy");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Objections_VillageId_Number");
+
+                    b.HasIndex("VillageId", "RaisedByHouseholdId");
+
+                    b.HasIndex("VillageId", "State");
+
+                    b.HasIndex("VillageId", "EntryId", "RaisedByHouseholdId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Objections_VillageId_EntryId_RaisedByHouseholdId");
+
+                    b.ToTable("Objections");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -785,6 +954,9 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
+
+                    b.Property<int?>("ObjectionNumber")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Points")
                         .HasColumnType("integer");
@@ -1301,6 +1473,42 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Notices.Notice", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Objection", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("RaisedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RaisedByHouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -1374,6 +1582,10 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                                 .HasDefaultValue(100)
                                 .HasColumnName("BasePoints");
 
+                            b1.Property<bool>("MaskNamesInPublic")
+                                .HasColumnType("boolean")
+                                .HasColumnName("MaskNamesInPublic");
+
                             b1.Property<int>("MaxDirectRecordAmount")
                                 .HasColumnType("integer")
                                 .HasColumnName("MaxDirectRecordAmount");
@@ -1383,6 +1595,10 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                                 .HasColumnType("integer")
                                 .HasDefaultValue(7)
                                 .HasColumnName("PublicityWindowDays");
+
+                            b1.Property<bool>("RedBlackList")
+                                .HasColumnType("boolean")
+                                .HasColumnName("RedBlackList");
 
                             b1.Property<int>("TwoReviewerThreshold")
                                 .HasColumnType("integer")

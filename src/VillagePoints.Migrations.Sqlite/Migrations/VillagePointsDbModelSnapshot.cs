@@ -733,6 +733,8 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_LedgerEntries_VillageId_Number");
 
+                    b.HasIndex("VillageId", "OccurredOn");
+
                     b.HasIndex("VillageId", "ReversesEntryId")
                         .IsUnique()
                         .HasDatabaseName("IX_LedgerEntries_VillageId_ReversesEntryId");
@@ -762,6 +764,173 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("VillageLedgerHeads");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Notices.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name")
+                        .HasName("PK_JobLeases");
+
+                    b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Notice", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeadNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PreviousHeadNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PreviousMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("WindowClosesAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("State", "WindowClosesAt");
+
+                    b.HasIndex("VillageId", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Notices_VillageId_Month");
+
+                    b.ToTable("Notices");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Objection", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CorrectionEntryNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NoticeMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RaisedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RaisedByHouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReversalEntryNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("RaisedBy");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Objections_VillageId_Number");
+
+                    b.HasIndex("VillageId", "RaisedByHouseholdId");
+
+                    b.HasIndex("VillageId", "State");
+
+                    b.HasIndex("VillageId", "EntryId", "RaisedByHouseholdId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Objections_VillageId_EntryId_RaisedByHouseholdId");
+
+                    b.ToTable("Objections");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -778,6 +947,9 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ObjectionNumber")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Points")
                         .HasColumnType("INTEGER");
@@ -1294,6 +1466,42 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Notices.Notice", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Notices.Objection", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("RaisedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "RaisedByHouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Notifications.Notification", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -1367,6 +1575,10 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                                 .HasDefaultValue(100)
                                 .HasColumnName("BasePoints");
 
+                            b1.Property<bool>("MaskNamesInPublic")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("MaskNamesInPublic");
+
                             b1.Property<int>("MaxDirectRecordAmount")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("MaxDirectRecordAmount");
@@ -1376,6 +1588,10 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                                 .HasColumnType("INTEGER")
                                 .HasDefaultValue(7)
                                 .HasColumnName("PublicityWindowDays");
+
+                            b1.Property<bool>("RedBlackList")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("RedBlackList");
 
                             b1.Property<int>("TwoReviewerThreshold")
                                 .HasColumnType("INTEGER")
