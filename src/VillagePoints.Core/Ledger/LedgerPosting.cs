@@ -189,28 +189,48 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         return await WriteRetry.RunAsync(db, async token =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(token);
-            await LockHeadAsync(villageId, token);
-            var targets = await db.LedgerEntries
-                .Where(e => e.VillageId == villageId && entryNumbers.Contains(e.Number) && e.State == EntryState.Publicised
-                            && e.Kind != EntryKind.Reversal)
-                .ToListAsync(token);
-            var targetIds = targets.Select(e => e.Id).ToList();
-            var followers = await db.LedgerEntries
-                .Where(e => e.VillageId == villageId && e.ReversesEntryId != null && targetIds.Contains(e.ReversesEntryId.Value)
-                            && e.State == EntryState.Publicised)
-                .ToListAsync(token);
-            var moved = targets.Concat(followers).ToList();
-            var balances = await LoadBalancesAsync(villageId, moved.Select(e => e.HouseholdId).Distinct().ToList(), token);
-            foreach (var e in moved)
-            {
-                e.State = EntryState.Effective;
-                balances[e.HouseholdId].Publicised -= e.Amount;
-                balances[e.HouseholdId].Effective += e.Amount;
-            }
+            var moved = await MakeEffectiveWithinAsync(villageId, entryNumbers, token);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
-            return moved.Count;
+            return moved;
         }, ct);
+    }
+
+    /// <summary>
+    /// <see cref="MakeEffectiveAsync"/> inside the caller's open transaction, for use cases that change more in the
+    /// same breath (closing a notice, deciding an objection). The caller saves and commits.
+    /// </summary>
+    public async Task<int> MakeEffectiveWithinAsync(Guid villageId, IReadOnlyCollection<long> entryNumbers, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("MakeEffectiveWithinAsync needs an open transaction.");
+        await LockHeadAsync(villageId, ct);
+        var targets = new List<LedgerEntry>();
+        // Chunks keep the IN list within what both databases take as parameters.
+        foreach (var chunk in entryNumbers.Distinct().Chunk(1000))
+        {
+            targets.AddRange(await db.LedgerEntries
+                .Where(e => e.VillageId == villageId && chunk.Contains(e.Number) && e.State == EntryState.Publicised
+                            && e.Kind != EntryKind.Reversal)
+                .ToListAsync(ct));
+        }
+        var followers = new List<LedgerEntry>();
+        foreach (var chunk in targets.Select(e => e.Id).Chunk(1000))
+        {
+            followers.AddRange(await db.LedgerEntries
+                .Where(e => e.VillageId == villageId && e.ReversesEntryId != null && chunk.Contains(e.ReversesEntryId.Value)
+                            && e.State == EntryState.Publicised)
+                .ToListAsync(ct));
+        }
+        var moved = targets.Concat(followers).ToList();
+        var balances = await LoadBalancesAsync(villageId, moved.Select(e => e.HouseholdId).Distinct().ToList(), ct);
+        foreach (var e in moved)
+        {
+            e.State = EntryState.Effective;
+            balances[e.HouseholdId].Publicised -= e.Amount;
+            balances[e.HouseholdId].Effective += e.Amount;
+        }
+        return moved.Count;
     }
 
     /// <summary>

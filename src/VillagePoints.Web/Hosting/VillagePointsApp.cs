@@ -67,6 +67,9 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Claims.GroupInspections>();
         services.AddScoped<VillagePoints.Core.Notifications.NotificationInbox>();
         services.AddScoped<VillagePoints.Web.Notifications.NotificationViews>();
+        services.AddScoped<VillagePoints.Core.Notices.NoticeBuilder>();
+        services.AddScoped<VillagePoints.Core.Notices.NoticeBook>();
+        services.AddScoped<VillagePoints.Core.Notices.NoticeDesk>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
