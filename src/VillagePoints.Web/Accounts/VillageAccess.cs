@@ -31,6 +31,10 @@ public enum VillagePermission
     ReviewClaims,
     /// <summary>Create and cancel volunteer activities, and run any of them (committee).</summary>
     ManageActivities,
+    /// <summary>Publish a month's notice and close its publicity window by hand (the scoring committee).</summary>
+    PublishNotices,
+    /// <summary>Decide objections to a notice's entries: uphold (reverse, correct) or dismiss (the scoring committee).</summary>
+    DecideObjections,
 }
 
 /// <summary>A user's standing in one village, resolved once per request.</summary>
@@ -70,9 +74,11 @@ public sealed class VillageAccess(VillagePointsDb db)
         [Role.GridWorker] = [.. Cadre, VillagePermission.SubmitClaims],
         [Role.ReviewGroup] = [.. Cadre, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
         [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules,
-            VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities],
+            VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities, VillagePermission.PublishNotices,
+            VillagePermission.DecideObjections],
         [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds,
-            VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities],
+            VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities,
+            VillagePermission.PublishNotices, VillagePermission.DecideObjections],
         [Role.TownViewer] = Oversight,
         [Role.DistrictViewer] = Oversight,
         [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],
