@@ -281,12 +281,12 @@ internal sealed class NoticeLayout
     private static readonly (float X, float W) ColVillageRank = (Left + 406f, 56f);
     private static readonly (float X, float W) ColGroupRank = (Left + 464f, Right - Left - 464f);
 
-    // Entry line columns, indented under their household.
+    // Entry line columns, indented under their household; the points stand under the month column.
     private static readonly (float X, float W) LineDate = (Left + 20f, 56f);
-    private static readonly (float X, float W) LineText = (Left + 78f, 232f);
-    private static readonly (float X, float W) LineChannel = (Left + 314f, 80f);
-    private static readonly (float X, float W) LineAmount = (Left + 396f, 60f);
-    private static readonly (float X, float W) LineMark = (Left + 462f, Right - Left - 462f);
+    private static readonly (float X, float W) LineText = (Left + 78f, 186f);
+    private static readonly (float X, float W) LineAmount = ColMonth;
+    private static readonly (float X, float W) LineChannel = (Left + 342f, 80f);
+    private static readonly (float X, float W) LineMark = (Left + 426f, Right - Left - 426f);
 
     private void TableHeader()
     {
@@ -335,8 +335,8 @@ internal sealed class NoticeLayout
     [
         new(words.ShortDate(line.OccurredOn), LineDate.X, LineDate.W),
         new(EntryText(line), LineText.X, LineText.W),
-        new(words.Channel(line.Channel), LineChannel.X, LineChannel.W, Align.Start, Muted),
         new(words.Signed(line.Amount), LineAmount.X, LineAmount.W, Align.End, line.Amount < 0 ? Down : null),
+        new(words.Channel(line.Channel), LineChannel.X, LineChannel.W, Align.Start, Muted),
         new(words.Mark(line.Objection), LineMark.X, LineMark.W, Align.Start, line.Objection == "open" ? Down : Muted),
     ];
 
@@ -370,11 +370,12 @@ internal sealed class NoticeLayout
 
     private void RedAndBlack(NoticeBoards boards)
     {
-        BoardList(words["Red"], boards.Red, Ink);
-        BoardList(words["Black"], boards.Black, Down);
+        BoardList(words["Red"], boards.Red, deducted: false);
+        BoardList(words["Black"], boards.Black, deducted: true);
     }
 
-    private void BoardList(string title, IReadOnlyList<NoticeBoardRow> rows, SKColor color)
+    /// <summary>The black list's points are deductions, printed as such whichever sign the row carries.</summary>
+    private void BoardList(string title, IReadOnlyList<NoticeBoardRow> rows, bool deducted)
     {
         Section(title, LineHeight(HouseholdSize));
         if (rows.Count == 0)
@@ -385,7 +386,8 @@ internal sealed class NoticeLayout
                 new Cell((i + 1).ToString(CultureInfo.InvariantCulture), Left, 30f, Align.End),
                 new Cell(HouseholdNo(rows[i].HouseholdNumber), Left + 44f, 44f),
                 new Cell(rows[i].Name, Left + 96f, 200f),
-                new Cell(words.Signed(rows[i].Points), Left + 300f, 80f, Align.End, color));
+                new Cell(words.Signed(deducted ? -Math.Abs(rows[i].Points) : Math.Abs(rows[i].Points)), Left + 300f, 80f, Align.End,
+                    deducted ? Down : null));
         }
     }
 
@@ -404,9 +406,9 @@ internal sealed class NoticeLayout
                 new Cell(words.Signed(objection.EntryAmount), Left + 348f, 56f, Align.End, objection.EntryAmount < 0 ? Down : null),
                 new Cell(words.ObjectionState(objection.State), Left + 414f, Right - Left - 414f, Align.Start,
                     objection.State == "open" ? Down : null));
-            Paragraph(objection.Reason, LineSize, null, 20f);
+            Paragraph(words.Format("ObjectionReason", objection.Reason), LineSize, null, 20f);
             if (!string.IsNullOrEmpty(objection.Decision))
-                Paragraph(objection.Decision, LineSize, Muted, 20f);
+                Paragraph(words.Format("Decision", objection.Decision), LineSize, Muted, 20f);
             var links = new List<string>();
             if (objection.ReversalEntry is { } reversal)
                 links.Add(words.Format("ReversalEntry", reversal));

@@ -4,6 +4,7 @@ using System.Text;
 using SkiaSharp;
 using UglyToad.PdfPig;
 using VillagePoints.Core.Notices;
+using VillagePoints.TestSupport;
 using Xunit.Abstractions;
 using ZXing;
 using ZXing.Common;
@@ -49,15 +50,15 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EachEntryLine_ReadsBackAsPrinted_DateRuleOrReasonChannelSignedPointsAndObjectionMark()
+    public void EachEntryLine_ReadsBackAsPrinted_DateRuleOrReasonSignedPointsChannelAndObjectionMark()
     {
         var text = Letters(Write(NoticeSamples.Hostile()));
 
-        Assert.Contains("11月3日环境卫生整治村民申报+10", text);
-        Assert.Contains("11月9日帮邻居打扫卫生１２３次邻里推荐+5", text);
-        Assert.Contains("11月12日乱堆乱放网格员巡查\u22125异议中", text);
-        Assert.Contains("11月20日志愿服务小组检查+20异议驳回", text);
-        Assert.Contains("11月21日冲正（冲正第 90 号）评分委员会\u221220", text);
+        Assert.Contains("11月3日环境卫生整治+10村民申报", text);
+        Assert.Contains("11月9日帮邻居打扫卫生１２３次+5邻里推荐", text);
+        Assert.Contains("11月12日乱堆乱放\u22125网格员巡查异议中", text);
+        Assert.Contains("11月20日志愿服务+20小组检查异议驳回", text);
+        Assert.Contains("11月21日冲正（冲正第 90 号）\u221220评分委员会", text);
     }
 
     [Fact]
@@ -81,9 +82,9 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
         Assert.Contains("补充公示", text);
         Assert.Contains($"{No(3)} 黄*敏2026年10月28日垃圾分类村民申报+8", text);
         Assert.Contains($"红榜（本月加分最多）1{No(4)}王😀芳+202{No(1)}黄水生+15", text);
-        Assert.Contains($"黑榜（本月扣分最多）1{No(2)}<script>alert('x')</script>+5", text);
-        Assert.Contains($"第 7 号异议 · 流水号 103{No(2)} <script>alert('x')</script>\u22125待处理路边的柴草不是我家的", text);
-        Assert.Contains($"第 6 号异议 · 流水号 104{No(4)} 王😀芳+20异议驳回时长记错了签到记录为 2 小时，维持原分", text);
+        Assert.Contains($"黑榜（本月扣分最多）1{No(2)}<script>alert('x')</script>\u22125", text);
+        Assert.Contains($"第 7 号异议 · 流水号 103{No(2)} <script>alert('x')</script>\u22125待处理异议理由：路边的柴草不是我家的", text);
+        Assert.Contains($"第 6 号异议 · 流水号 104{No(4)} 王😀芳+20异议驳回异议理由：时长记错了处理结果：签到记录为 2 小时，维持原分", text);
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
 
         Assert.StartsWith("水心村 points notice, November 2026Under publicityPublicity window: Dec 1, 2026 to Dec 8, 2026", text);
         Assert.Contains($"{No(1)}黄水生第一村民小组+151,23421", text);
-        Assert.Contains("Nov 12乱堆乱放Patrol\u22125Objected", text);
+        Assert.Contains("Nov 12乱堆乱放\u22125PatrolObjected", text);
         Assert.Contains("Page 1 of ", text);
         Assert.DoesNotContain("公示期", text);
     }

@@ -1,9 +1,9 @@
 using VillagePoints.Core.Notices;
 
-namespace VillagePoints.Core.Tests.Notices;
+namespace VillagePoints.TestSupport;
 
-/// <summary>Notice documents written by hand, as the builder would hand them to the outputs.</summary>
-internal static class NoticeSamples
+/// <summary>Notice documents written by hand, as the builder would hand them to the outputs (PDF, pages).</summary>
+public static class NoticeSamples
 {
     public const string Hash = "3f9a0c27e5d1b8846a02f7c9e3d5b1a06c8e2f4d7b9a1c3e5f708192a3b4c5d6";
     public static readonly NoticeChainHead Head = new(4821, Hash);
