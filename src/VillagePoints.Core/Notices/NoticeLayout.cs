@@ -196,8 +196,12 @@ internal sealed class NoticeLayout
         y += height;
     }
 
-    private void Paragraph(string text, float size, SKColor? color = null, float indent = 0f) =>
-        Row(size, new Cell(text, Left + indent, Right - Left - indent, Align.Start, color));
+    /// <summary>Free text, line by line, so even a very long reason or decision continues on the next page.</summary>
+    private void Paragraph(string text, float size, SKColor? color = null, float indent = 0f)
+    {
+        foreach (var line in Wrap(text, size, Right - Left - indent))
+            Row(size, new Cell(line, Left + indent, Right - Left - indent, Align.Start, color));
+    }
 
     private void Gap(float height) => y += height;
 

@@ -219,7 +219,7 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AMonthOfTheDemoVillage_630HouseholdsAnd2000Entries_StaysUnderTwoMegabytes_AndIsQuick()
+    public void AMonthOfTheDemoVillage_630HouseholdsAnd2000Entries_StaysUnderTwoMegabytes_AndItsTimeIsReported()
     {
         var doc = NoticeSamples.DemoSized();
         Write(NoticeSamples.Hostile()); // font loading is paid once per process, not per notice
@@ -233,11 +233,39 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
         output.WriteLine($"A4: {pdf.Length:N0} bytes, {document.NumberOfPages} pages, {clock.ElapsedMilliseconds} ms; A3: {a3.Length:N0} bytes");
         Assert.True(pdf.Length < 2 * 1024 * 1024, $"{pdf.Length:N0} bytes");
         Assert.True(a3.Length < 2 * 1024 * 1024, $"{a3.Length:N0} bytes");
-        // Generous for a shared build machine; the measured time is printed above.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.ElapsedMilliseconds} ms");
+        // The time is reported, not asserted: a loaded build machine would make such a bound flaky.
         var text = Letters(pdf);
         foreach (var household in doc.Households.Where(h => h.Number % 50 == 0))
             Assert.Contains($"{No(household.Number)}{household.Name}{household.GroupName}", text);
+    }
+
+    [Fact]
+    public void AVeryLongObjectionReason_ContinuesOnTheNextPage_AndReadsBackWhole()
+    {
+        var reason = string.Concat(Enumerable.Repeat("路边的柴草不是我家的，是邻村运输车卸下的。", 120));
+        var doc = NoticeSamples.Hostile();
+        doc = doc with { Objections = [doc.Objections[0] with { Reason = reason }] };
+
+        var pdf = Write(doc);
+
+        using var document = PdfDocument.Open(pdf);
+        Assert.True(document.NumberOfPages >= 3, $"{document.NumberOfPages} pages");
+        foreach (var page in document.GetPages())
+            Assert.All(page.Letters, l => Assert.True(l.BoundingBox.Bottom > 20, $"page {page.Number}: '{l.Value}' drawn into the bottom edge"));
+        // Each page ends with its footer, so the reason is whole once the footers are taken out.
+        var withoutFooters = System.Text.RegularExpressions.Regex.Replace(Letters(pdf), "水心村2026年11月积分公示第 \\d+ 页 / 共 \\d+ 页", "");
+        Assert.Contains("异议理由：" + reason, withoutFooters);
+    }
+
+    [Fact]
+    public void NoticesWrittenAtTheSameTime_AreEachWhole()
+    {
+        var expected = Letters(Write(NoticeSamples.Hostile()));
+
+        var texts = new string[4];
+        Parallel.For(0, texts.Length, i => texts[i] = Letters(Write(NoticeSamples.Hostile())));
+
+        Assert.All(texts, text => Assert.Equal(expected, text));
     }
 
     [Fact]
