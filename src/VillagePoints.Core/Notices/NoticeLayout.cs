@@ -67,7 +67,9 @@ internal sealed class NoticeLayout
         if (doc.Boards is not null)
             layout.RedAndBlack(doc.Boards);
         layout.ObjectionList(doc.Objections);
-        layout.Footers(words.Title(doc.VillageName, doc.Month));
+        // A draft says so on every page, so a preview sheet is never taken for the published notice.
+        var footer = words.Title(doc.VillageName, doc.Month);
+        layout.Footers(doc.State == NoticeDocument.Draft ? $"{footer} · {words.State(doc.State)}" : footer);
         return layout.pages;
     }
 

@@ -113,6 +113,24 @@ public sealed class NoticePdfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ADraft_SaysDraftAtTheFootOfEveryPage_AndItsWindowAsDaysFromPublication()
+    {
+        var doc = NoticeSamples.DemoSized(households: 60, entries: 150) with
+        {
+            State = NoticeDocument.Draft, PublishedAt = null, WindowClosesAt = null, ClosedAt = null,
+        };
+
+        var pdf = Write(doc);
+
+        using var document = PdfDocument.Open(pdf);
+        Assert.True(document.NumberOfPages > 1, $"{document.NumberOfPages} pages");
+        foreach (var page in document.GetPages())
+            Assert.EndsWith($"水心村2026年11月积分公示 · 草稿第 {page.Number} 页 / 共 {document.NumberOfPages} 页",
+                string.Concat(page.Letters.Select(l => l.Value)));
+        Assert.StartsWith("水心村2026年11月积分公示草稿公示期：发布之日起 7 天", string.Concat(document.GetPage(1).Letters.Select(l => l.Value)));
+    }
+
+    [Fact]
     public void TheTextLayer_GivesIdeographsNotKangxiRadicals_AndTheTrueMinusSign()
     {
         var text = Letters(Write(NoticeSamples.Hostile()));
