@@ -80,17 +80,37 @@ internal sealed class NoticeFonts : IDisposable
         return runs;
     }
 
+    private readonly Dictionary<int, int> faceOf = [];
+
     private int FaceFor(int codePoint, int current)
     {
         // Marks that only modify what precedes them (variation selectors, joiners) stay with their base character.
         if (current >= 0 && codePoint is >= 0xFE00 and <= 0xFE0F or 0x200D)
             return current;
+        if (faceOf.TryGetValue(codePoint, out var known))
+            return known;
+        var face = 0;
         for (var i = 0; i < faces.Length; i++)
         {
             if (Font(i, 12f).ContainsGlyph(codePoint))
-                return i;
+            {
+                face = i;
+                break;
+            }
         }
-        return 0;
+        faceOf[codePoint] = face;
+        return face;
+    }
+
+    /// <summary>True when the first face draws every character, as it does for nearly every string on a notice.</summary>
+    private bool FirstFaceOnly(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (FaceFor(rune.Value, 0) != 0)
+                return false;
+        }
+        return true;
     }
 
     public void Dispose()
@@ -102,6 +122,8 @@ internal sealed class NoticeFonts : IDisposable
 
     public float Measure(string text, float size)
     {
+        if (FirstFaceOnly(text))
+            return Font(0, size).MeasureText(text);
         var width = 0f;
         foreach (var (face, part) in Runs(text))
             width += Font(face, size).MeasureText(part);
@@ -110,6 +132,11 @@ internal sealed class NoticeFonts : IDisposable
 
     public void Draw(SKCanvas canvas, string text, float x, float baseline, float size, SKPaint paint)
     {
+        if (FirstFaceOnly(text))
+        {
+            canvas.DrawText(text, x, baseline, SKTextAlign.Left, Font(0, size), paint);
+            return;
+        }
         foreach (var (face, part) in Runs(text))
         {
             var font = Font(face, size);

@@ -174,21 +174,25 @@ internal sealed class NoticeLayout
     }
 
     /// <summary>How tall a row of cells stands once each is wrapped.</summary>
-    private float RowHeight(float size, params Cell[] cells) =>
-        cells.Max(c => c.Text is null ? 1 : Wrap(c.Text, size, c.Width).Count) * LineHeight(size);
+    private float RowHeight(float size, params Cell[] cells) => RowHeight(size, Wrapped(size, cells));
+
+    private static float RowHeight(float size, List<string>[] wrapped) => wrapped.Max(w => Math.Max(1, w.Count)) * LineHeight(size);
+
+    private List<string>[] Wrapped(float size, Cell[] cells) =>
+        [.. cells.Select(c => string.IsNullOrEmpty(c.Text) ? [] : Wrap(c.Text, size, c.Width))];
 
     /// <summary>A row of cells; each cell's lines are drawn one after another so its text stays together in the text layer.</summary>
     private void Row(float size, params Cell[] cells)
     {
-        var height = RowHeight(size, cells);
+        var wrapped = Wrapped(size, cells);
+        var height = RowHeight(size, wrapped);
         EnsureRoom(height);
         var lineHeight = LineHeight(size);
-        foreach (var cell in cells)
+        for (var i = 0; i < cells.Length; i++)
         {
-            if (string.IsNullOrEmpty(cell.Text))
-                continue;
+            var cell = cells[i];
             var baseline = y + size;
-            foreach (var line in Wrap(cell.Text, size, cell.Width))
+            foreach (var line in wrapped[i])
             {
                 var x = cell.Align == Align.End ? cell.X + cell.Width - fonts.Measure(line, size) : cell.X;
                 Text(line, x, baseline, size, cell.Color);
