@@ -12,11 +12,12 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Browser tests drive Debian's chromium; Chinese pages need CJK fonts to render and measure.
-if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-  echo "Installing chromium and fonts-noto-cjk..."
+# Browser tests drive Debian's chromium; Chinese pages need CJK fonts to render and measure. The notice PDF
+# sets text in Noto Sans CJK and falls back to DejaVu Sans for the symbols it lacks.
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk fonts-dejavu-core >/dev/null 2>&1; then
+  echo "Installing chromium, fonts-noto-cjk and fonts-dejavu-core..."
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fonts-dejavu-core
 fi
 
 pg_bin=""

@@ -1,82 +1,72 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace VillagePoints.Core.Notices;
 
+/// <summary>The sheet a notice is printed on for the village board.</summary>
+public enum NoticePaper
+{
+    A4,
+    A3,
+}
+
 /// <summary>
-/// Writes a notice as an A4 PDF in large type for the village board: a title, then one line per row, wrapped
-/// at the margin and continued on as many pages as needed. The font is embedded as a subset, so a month stays small,
-/// and the text layer gives back exactly the characters written.
+/// Writes a month's notice as a PDF ready to pin on the village board: title, state and publicity window, the
+/// summary figures, the chain head with a QR code to the public verification page, every household with its
+/// entries, late entries, the red and black list, and the objections. The font is embedded as a subset, so a
+/// month stays small, and every string is drawn whole so the text layer gives back exactly what the notice says.
+/// Only what the document holds is printed; names arrive already masked when the village asks for it.
 /// </summary>
 public sealed class NoticePdf(string fontFolder = CjkFont.DefaultFontFolder)
 {
-    private const float PageWidth = 595f;   // A4 in points
-    private const float PageHeight = 842f;
-    private const float Margin = 48f;
-    private const float TitleSize = 28f;
-    private const float RowSize = 18f;
-    private const float RowGap = 8f;
-
-    public void Write(string title, IReadOnlyList<string> rows, Stream output)
+    /// <summary>
+    /// Writes the notice. The layout is made for A4 and scaled up whole for A3, so a board copy is simply larger type.
+    /// </summary>
+    /// <param name="verificationUrl">The absolute link the QR code holds, built by the caller, which knows the host
+    /// (see <see cref="VerificationPath"/>). Without it the chain head is printed with no QR code.</param>
+    /// <param name="culture">The language of the printed words: Chinese by default, English for an English culture.</param>
+    public void Write(NoticeDocument doc, Stream output, NoticePaper paper = NoticePaper.A4, string? verificationUrl = null,
+        CultureInfo? culture = null)
     {
-        ArgumentNullException.ThrowIfNull(title);
-        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(doc);
         ArgumentNullException.ThrowIfNull(output);
 
-        using var data = SKData.CreateCopy(CjkFont.Load(fontFolder));
-        using var typeface = SKTypeface.FromData(data)
-            ?? throw new CjkFontMissingException($"The Chinese font could not be read. Reinstall the Debian package {CjkFontMissingException.DebianPackage}.");
-        using var titleFont = new SKFont(typeface, TitleSize);
-        using var rowFont = new SKFont(typeface, RowSize);
-        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var document = SKDocument.CreatePdf(output, new SKDocumentPdfMetadata { Title = title, Creator = "VillagePoints" });
+        using var fonts = NoticeFonts.For(fontFolder).Session();
+        var words = NoticeWords.For(culture);
+        var pages = NoticeLayout.Pages(doc, fonts, words, verificationUrl);
+        var (width, height) = Size(paper);
+        var scale = width / NoticeLayout.PageWidth;
 
-        var width = PageWidth - 2 * Margin;
-        var canvas = document.BeginPage(PageWidth, PageHeight);
-        var y = Margin;
-        foreach (var line in Wrap(title, titleFont, width))
+        using var pdf = SKDocument.CreatePdf(output, new SKDocumentPdfMetadata
         {
-            y += TitleSize;
-            canvas.DrawText(line, Margin, y, SKTextAlign.Left, titleFont, paint);
-            y += RowGap;
-        }
-        y += RowGap * 2;
-
-        foreach (var row in rows)
+            Title = words.Title(doc.VillageName, doc.Month),
+            Creator = "VillagePoints",
+            Creation = doc.GeneratedAt.UtcDateTime,
+            Modified = doc.GeneratedAt.UtcDateTime,
+        });
+        foreach (var page in pages)
         {
-            foreach (var line in Wrap(row, rowFont, width))
-            {
-                if (y + RowSize > PageHeight - Margin)
-                {
-                    document.EndPage();
-                    canvas = document.BeginPage(PageWidth, PageHeight);
-                    y = Margin;
-                }
-                y += RowSize;
-                canvas.DrawText(line, Margin, y, SKTextAlign.Left, rowFont, paint);
-                y += RowGap;
-            }
+            var canvas = pdf.BeginPage(width, height);
+            canvas.Scale(scale);
+            NoticeLayout.Paint(canvas, page, fonts);
+            pdf.EndPage();
         }
-        document.EndPage();
-        document.Close();
+        pdf.Close();
     }
 
-    /// <summary>Breaks a row into pieces that fit the width; Chinese has no spaces, so breaks fall between any two characters.</summary>
-    private static IEnumerable<string> Wrap(string text, SKFont font, float width)
+    /// <summary>The page size in PDF points (1/72 inch).</summary>
+    public static (float Width, float Height) Size(NoticePaper paper) => paper switch
     {
-        var start = 0;
-        var enumerator = System.Globalization.StringInfo.GetTextElementEnumerator(text);
-        var lastEnd = 0;
-        while (enumerator.MoveNext())
-        {
-            var end = enumerator.ElementIndex + enumerator.GetTextElement().Length;
-            if (end - start > 1 && font.MeasureText(text.AsSpan(start, end - start)) > width && lastEnd > start)
-            {
-                yield return text[start..lastEnd];
-                start = lastEnd;
-            }
-            lastEnd = end;
-        }
-        if (start < text.Length || text.Length == 0)
-            yield return text[start..];
+        NoticePaper.A3 => (841.89f, 1190.55f),
+        _ => (595.28f, 841.89f),
+    };
+
+    /// <summary>Where the public verification page answers for a chain head; the caller puts its host in front.</summary>
+    public static string VerificationPath(string villageCode, NoticeChainHead head)
+    {
+        ArgumentNullException.ThrowIfNull(villageCode);
+        ArgumentNullException.ThrowIfNull(head);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"/public/villages/{Uri.EscapeDataString(villageCode)}/verification?entry={head.EntryNumber}&hash={Uri.EscapeDataString(head.Hash)}");
     }
 }
