@@ -88,6 +88,10 @@ public sealed class NoticesApiTests
         Assert.Equal("notice.not-published", await Problems.AssertProblemAsync(await chair.SendAsync(Post($"{at}/{LastMonthText}/closing")), HttpStatusCode.Conflict));
         Assert.Equal("notice.not-found", await Problems.AssertProblemAsync(
             await app.Anonymous().GetAsync($"/api/v1/public/villages/{v.VillageCode}/notices/{LastMonthText}"), HttpStatusCode.NotFound));
+        Assert.Equal("village.not-found", await Problems.AssertProblemAsync(
+            await app.Anonymous().GetAsync("/api/v1/public/villages/nowhere/notices"), HttpStatusCode.NotFound));
+        Assert.Equal("notice.month-invalid", await Problems.AssertProblemAsync(
+            await app.Anonymous().GetAsync($"/api/v1/public/villages/{v.VillageCode}/notices/2026-13"), HttpStatusCode.UnprocessableEntity));
         await using (var db = app.NewContext())
         {
             Assert.Equal(0, await db.Notices.CountAsync(n => n.VillageId == v.VillageId));
