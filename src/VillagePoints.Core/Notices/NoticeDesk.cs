@@ -42,7 +42,8 @@ public sealed class NoticeDesk(VillagePointsDb db, NoticeBuilder builder, Ledger
                 return twin;
             var draft = await builder.BuildDraftAsync(command.VillageId, command.Month, token);
             var (coverage, _) = await builder.CoverageAsync(command.VillageId, command.Month, token);
-            var now = time.GetUtcNow();
+            // Whole milliseconds, as stored: a retry answered from the database reports the same instant as the first answer.
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
             var closes = WindowClosesAt(now, draft.PublicityWindowDays);
             var document = draft with { State = NoticeDocument.Published, PublishedAt = now, WindowClosesAt = closes };
             var json = NoticeBook.Serialize(document);
@@ -99,7 +100,7 @@ public sealed class NoticeDesk(VillagePointsDb db, NoticeBuilder builder, Ledger
                     return null;
                 throw new DomainException("notice.already-closed", "That month's notice is closed already.", DomainErrorKind.Conflict);
             }
-            var now = time.GetUtcNow();
+            var now = BusinessCalendar.Truncate(time.GetUtcNow());
             // The state changes only if it is still published: of two instances closing at once, one changes a row.
             var changed = await db.Notices
                 .Where(n => n.VillageId == notice.VillageId && n.Id == notice.Id && n.State == NoticeState.Published)

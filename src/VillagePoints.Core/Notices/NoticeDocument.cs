@@ -42,7 +42,12 @@ public sealed record NoticeDocument(
         : this with
         {
             NamesMasked = true,
-            Households = Households.Select(h => h with { Name = NameMask.Mask(h.Name) }).ToList(),
+            // Each entry line repeats its household's name, so it is masked there too.
+            Households = Households.Select(h => h with
+            {
+                Name = NameMask.Mask(h.Name),
+                Entries = h.Entries.Select(e => e with { HouseholdName = NameMask.Mask(e.HouseholdName) }).ToList(),
+            }).ToList(),
             Late = Late.Select(l => l with { HouseholdName = NameMask.Mask(l.HouseholdName) }).ToList(),
             Boards = Boards is null ? null : new NoticeBoards(
                 Boards.Red.Select(r => r with { Name = NameMask.Mask(r.Name) }).ToList(),

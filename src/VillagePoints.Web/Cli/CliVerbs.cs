@@ -19,7 +19,7 @@ namespace VillagePoints.Web.Cli;
 /// </summary>
 public static class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-admin", "verify", "stats", "checkpoint", "checkpoints", "signing-key", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-admin", "verify", "stats", "checkpoint", "checkpoints", "signing-key", "notice", "--help", "-h", "-?"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -243,8 +243,9 @@ public static class CliVerbs
         }));
 
         var createAdmin = CreateAdminVerb.Create(WithDb, input, stdout, stderr);
+        var notice = NoticeVerbs.Create(WithDb, stdout, stderr);
 
-        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey };
+        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey, notice };
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -41,6 +41,7 @@ public static partial class OpenApiSetup
         ["Notifications"] = "The signed-in user's in-app notifications (消息): a claim approved, rejected or returned, for its household and its submitter; the unread count and marking read.",
         ["Claims"] = "Claims (申报) from the four channels (self-declaration, patrol, neighbour recommendation, group inspection), scored by the village's rules, with evidence photos and review in one or two steps; the final approval posts the ledger entry.",
         ["Activities"] = "Volunteer activities (志愿活动): the committee creates one, villagers check in by scanning its poster or the organiser ticks names, and confirming attendance makes one group-inspection claim per attendee for normal review; each confirmed attendance is one volunteer person-time.",
+        ["Notices"] = "The monthly public notice (月度积分公示): a month's entries by household with totals, ranks, the red and black list, objections and the hash-chain head; drafts for the village, publishing opens the publicity window and closing it makes the entries effective; a PDF for the board; published notices readable without login, names masked as the village says.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

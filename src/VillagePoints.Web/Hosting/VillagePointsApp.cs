@@ -70,6 +70,8 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Notices.NoticeBuilder>();
         services.AddScoped<VillagePoints.Core.Notices.NoticeBook>();
         services.AddScoped<VillagePoints.Core.Notices.NoticeDesk>();
+        services.AddScoped<VillagePoints.Core.Notices.JobLeases>();
+        services.AddHostedService<VillagePoints.Web.Notices.NoticeScheduler>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -124,6 +126,7 @@ public static class VillagePointsApp
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy<string, LoginRateLimitPolicy>(AuthSetup.LoginRateLimit);
+            o.AddPolicy<string, VillagePoints.Web.Notices.PublicReadRateLimitPolicy>(VillagePoints.Web.Notices.PublicReadRateLimitPolicy.Name);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddVillagePointsTelemetry(builder.Configuration);
@@ -184,6 +187,8 @@ public static class VillagePointsApp
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
         VillagePoints.Web.Notifications.NotificationsApi.MapNotificationsApi(api);
         VillagePoints.Web.Activities.ActivitiesApi.MapActivitiesApi(village);
+        VillagePoints.Web.Notices.NoticesApi.MapNoticesApi(village);
+        VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(api);
 
         app.MapRazorPages();
     }

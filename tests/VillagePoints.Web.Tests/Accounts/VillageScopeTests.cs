@@ -25,6 +25,9 @@ public sealed class VillageScopeTests
     private static readonly string[] Unscoped = ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/villages",
         "GET /api/v1/notifications", "POST /api/v1/notifications/read"];
 
+    // Public reads that need no login; what they show is checked by their own tests.
+    private static readonly string[] Public = ["GET /api/v1/public/villages/{villageCode}/notices", "GET /api/v1/public/villages/{villageCode}/notices/{month}"];
+
     private const string AnyBody = """{"amount":5,"kind":"Award","reason":"清理卫生死角","groupNumber":1,"headName":"王五","members":[]}""";
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -37,7 +40,10 @@ public sealed class VillageScopeTests
             if (pattern.StartsWith(VillagePrefix, StringComparison.Ordinal))
                 Assert.True(scoped, $"{method} {pattern} lives under a village but has no RequireVillage.");
             else
-                Assert.True(scoped || Unscoped.Contains($"{method} {pattern}"), $"{method} {pattern} is neither village-scoped nor a known unscoped endpoint.");
+                Assert.True(scoped || Unscoped.Contains($"{method} {pattern}") || Public.Contains($"{method} {pattern}"),
+                    $"{method} {pattern} is neither village-scoped nor a known unscoped endpoint.");
+            Assert.True(endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null || Public.Contains($"{method} {pattern}")
+                || pattern.StartsWith("/api/v1/auth/", StringComparison.Ordinal), $"{method} {pattern} allows anonymous callers but is not a known public endpoint.");
         }
     }
 
@@ -72,10 +78,28 @@ public sealed class VillageScopeTests
         await using var app = await TestApp.StartAsync(provider);
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
         var client = app.Anonymous();
-        foreach (var (method, pattern, _) in ApiEndpoints(app).Where(e => e.Pattern != "/api/v1/auth/token"))
+        foreach (var (method, pattern, _) in ApiEndpoints(app).Where(e => e.Pattern != "/api/v1/auth/token" && !Public.Contains($"{e.Method} {e.Pattern}")))
         {
             var response = await SendAsync(client, method, Fill(pattern, a.VillageCode));
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {pattern} anonymously gave {(int)response.StatusCode}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Anonymous_IsAnsweredOnEveryPublicEndpoint_WithoutALogin(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var client = app.Anonymous();
+        var found = ApiEndpoints(app).Where(e => Public.Contains($"{e.Method} {e.Pattern}")).ToList();
+
+        Assert.Equal(Public.Length, found.Count);
+        foreach (var (method, pattern, _) in found)
+        {
+            var response = await SendAsync(client, method, Fill(pattern, a.VillageCode));
+            // A village without published notices: an empty list, or a 404 problem for the month; never a login prompt.
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{method} {pattern} anonymously gave {(int)response.StatusCode}");
+            Assert.DoesNotContain("测试户", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 
@@ -273,7 +297,8 @@ public sealed class VillageScopeTests
         .Replace("{entryNo:long}", "1", StringComparison.Ordinal)
         .Replace("{recordNo:long}", "1", StringComparison.Ordinal)
         .Replace("{number:long}", "1", StringComparison.Ordinal)
-        .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal);
+        .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal)
+        .Replace("{month}", "2026-10", StringComparison.Ordinal);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url) =>
         client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
