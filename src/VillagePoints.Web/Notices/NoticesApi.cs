@@ -77,7 +77,8 @@ public static class NoticesApi
         try
         {
             using var output = new MemoryStream();
-            NoticePdfRows.Write(new NoticePdf(folder), doc, output);
+            var verification = PublicBase(http, configuration) + NoticePdf.VerificationPath(doc.VillageCode, doc.ChainHead);
+            new NoticePdf(folder).Write(doc, output, PaperFrom(http.Request.Query["paper"]), verification, CultureInfo.CurrentUICulture);
             return TypedResults.File(output.ToArray(), "application/pdf", $"notice-{doc.VillageCode}-{doc.Month}.pdf");
         }
         catch (CjkFontMissingException)
@@ -91,6 +92,19 @@ public static class NoticesApi
                 extensions: new Dictionary<string, object?> { ["code"] = code });
         }
     }
+
+    public const string PublicBaseUrlKey = "Notices:PublicBaseUrl";
+
+    /// <summary>
+    /// Where villagers reach the app, for the QR code printed on paper: <c>Notices:PublicBaseUrl</c> when the operator set it
+    /// (a printed code must not depend on the Host header of whoever asked), otherwise the address of this request.
+    /// </summary>
+    public static string PublicBase(HttpContext http, IConfiguration configuration) =>
+        configuration[PublicBaseUrlKey] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+
+    /// <summary>A4 unless the board is A3 (<c>?paper=a3</c>).</summary>
+    public static NoticePaper PaperFrom(string? paper) =>
+        string.Equals(paper, "a3", StringComparison.OrdinalIgnoreCase) ? NoticePaper.A3 : NoticePaper.A4;
 
     public static async Task<Created<NoticeDocument>> Publish(HttpContext http, NoticeDesk desk, string month,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
@@ -127,65 +141,4 @@ public static class NoticesApi
         return TypedResults.Ok(await book.ReadPublicAsync(villageCode, month, ct)
             ?? throw new DomainException("notice.not-found", "That month's notice has not been published.", DomainErrorKind.NotFound));
     }
-}
-
-/// <summary>
-/// Lays a notice document out as the title and rows the PDF writer takes: the summary, each household with its
-/// month's entries, late entries, the red and black list, objections, and the chain head to verify.
-/// </summary>
-public static class NoticePdfRows
-{
-    public static void Write(NoticePdf pdf, NoticeDocument doc, Stream output)
-    {
-        var (title, rows) = Lay(doc);
-        pdf.Write(title, rows, output);
-    }
-
-    public static (string Title, List<string> Rows) Lay(NoticeDocument doc)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var (year, month) = (doc.Month[..4], int.Parse(doc.Month[5..], c));
-        var title = $"{doc.VillageName}{year}年{month}月积分公示";
-        var s = doc.Summary;
-        var rows = new List<string>
-        {
-            string.Create(c, $"发放 {s.PointsIssued} 分，扣减 {s.PointsDeducted} 分，兑换 {s.PointsRedeemed} 分；参与 {s.ParticipatingHouseholds} 户，志愿服务 {s.VolunteerPersonTimes} 人次"),
-        };
-        if (doc.WindowClosesAt is { } closes)
-            rows.Add(string.Create(c, $"公示期至 {TimeZoneInfo.ConvertTime(closes, BusinessCalendar.Zone):yyyy-MM-dd HH:mm}，如有异议请向村评分管理委员会提出"));
-        rows.Add("");
-        foreach (var h in doc.Households)
-        {
-            rows.Add(string.Create(c, $"{h.Number:0000} {h.Name}（{h.GroupName}） 本月 {Signed(h.MonthTotal)} 累计 {h.Cumulative} 全村第 {h.VillageRank} 名 组内第 {h.GroupRank} 名"));
-            foreach (var e in h.Entries)
-                rows.Add(Line(e));
-        }
-        if (doc.Late.Count > 0)
-        {
-            rows.Add("");
-            rows.Add("补录的以往月份积分");
-            rows.AddRange(doc.Late.Select(e => string.Create(c, $"{e.HouseholdNumber:0000} {e.HouseholdName}") + Line(e)));
-        }
-        if (doc.Boards is { } boards)
-        {
-            rows.Add("");
-            rows.Add("红榜：" + string.Join("、", boards.Red.Select(r => string.Create(c, $"{r.Name} {r.Points}"))));
-            rows.Add("黑榜：" + string.Join("、", boards.Black.Select(r => string.Create(c, $"{r.Name} {r.Points}"))));
-        }
-        if (doc.Objections.Count > 0)
-        {
-            rows.Add("");
-            rows.Add("异议及处理");
-            rows.AddRange(doc.Objections.Select(o => string.Create(c,
-                $"异议 #{o.Number} 流水 #{o.EntryNumber} {o.HouseholdName}：{o.Reason}（{o.State}）{(o.Decision is null ? "" : "处理意见：" + o.Decision)}")));
-        }
-        rows.Add("");
-        rows.Add(string.Create(c, $"链头 {doc.ChainHead.Printed}"));
-        return (title, rows);
-    }
-
-    private static string Line(NoticeLine e) => string.Create(CultureInfo.InvariantCulture,
-        $"  #{e.Number} {e.OccurredOn:yyyy-MM-dd} {Signed(e.Amount)} {e.RuleName ?? e.Kind} {e.Reason}");
-
-    private static string Signed(long n) => n > 0 ? "+" + n.ToString(CultureInfo.InvariantCulture) : n.ToString(CultureInfo.InvariantCulture);
 }
