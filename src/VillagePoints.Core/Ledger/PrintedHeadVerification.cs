@@ -26,6 +26,7 @@ public sealed record CheckpointMismatch(int Number, long EntryNumber);
 /// <param name="What">One English sentence for operators and logs.</param>
 public sealed record PrintedHeadReport(
     string VillageCode,
+    string VillageName,
     PrintedHead Head,
     PrintedHeadFinding Finding,
     long CheckedEntries,
@@ -53,7 +54,7 @@ public sealed class PrintedHeadVerification(VillagePointsDb db, CheckpointKeyrin
         var hash = PrintedHead.ParseHash(head.Hash);
         if (head.EntryNumber <= 0)
             throw new DomainException(PrintedHead.EntryMalformed, "The entry number must be a whole number from 1 up.");
-        var village = await db.Villages.AsNoTracking().Where(v => v.Code == villageCode).Select(v => new { v.Id, v.Code })
+        var village = await db.Villages.AsNoTracking().Where(v => v.Code == villageCode).Select(v => new { v.Id, v.Code, v.Name })
             .SingleOrDefaultAsync(ct)
             ?? throw new DomainException("village.not-found", "No such village.", DomainErrorKind.NotFound);
         var last = await db.LedgerEntries.Where(e => e.VillageId == village.Id).MaxAsync(e => (long?)e.Number, ct) ?? 0;
@@ -86,7 +87,7 @@ public sealed class PrintedHeadVerification(VillagePointsDb db, CheckpointKeyrin
                 : LedgerHash.Compute(e) != e.Hash ? (Entry: e.Number, What: "no longer matches its own hash (its content was changed)")
                 : ((long Entry, string What)?)null;
             if (problem is { } p)
-                return new PrintedHeadReport(village.Code, printed, PrintedHeadFinding.EntryChanged, p.Entry, p.Entry, mismatch,
+                return new PrintedHeadReport(village.Code, village.Name, printed, PrintedHeadFinding.EntryChanged, p.Entry, p.Entry, mismatch,
                     string.Create(CultureInfo.InvariantCulture, $"entry {p.Entry} {p.What}; the ledger up to entry {head.EntryNumber} is not the one printed"));
 
             if (mismatch is null && checkpoints.TryGetValue(e.Number, out var checkpoint) && checkpoint.HeadHash != e.Hash)
@@ -98,18 +99,18 @@ public sealed class PrintedHeadVerification(VillagePointsDb db, CheckpointKeyrin
         }
         if (expected <= head.EntryNumber)
             // The printed entry existed a moment ago: it was removed while we read.
-            return new PrintedHeadReport(village.Code, printed, PrintedHeadFinding.EntryChanged, expected - 1, expected, mismatch,
+            return new PrintedHeadReport(village.Code, village.Name, printed, PrintedHeadFinding.EntryChanged, expected - 1, expected, mismatch,
                 string.Create(CultureInfo.InvariantCulture, $"entry {expected} is missing; the ledger up to entry {head.EntryNumber} is not the one printed"));
 
         var checkedEntries = head.EntryNumber;
         if (lastHash == hash)
-            return new PrintedHeadReport(village.Code, printed, PrintedHeadFinding.Intact, checkedEntries, null, null,
+            return new PrintedHeadReport(village.Code, village.Name, printed, PrintedHeadFinding.Intact, checkedEntries, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"the ledger of {village.Code} up to entry {head.EntryNumber} is unchanged since the head {printed} was printed ({checkedEntries} entries recomputed)"));
 
         var reach = mismatch is { } m
             ? string.Create(CultureInfo.InvariantCulture, $"; signed checkpoint {m.Number} at entry {m.EntryNumber} no longer matches either, so the rewrite reaches back to entry {m.EntryNumber} or earlier")
             : "";
-        return new PrintedHeadReport(village.Code, printed, PrintedHeadFinding.ChainRewritten, checkedEntries, head.EntryNumber, mismatch,
+        return new PrintedHeadReport(village.Code, village.Name, printed, PrintedHeadFinding.ChainRewritten, checkedEntries, head.EntryNumber, mismatch,
             string.Create(CultureInfo.InvariantCulture, $"every entry up to {head.EntryNumber} recomputes, but entry {head.EntryNumber} now has hash {lastHash}, not the printed {hash}: the chain was rewritten{reach}"));
     }
 }

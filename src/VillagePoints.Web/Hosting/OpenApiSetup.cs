@@ -40,6 +40,7 @@ public static partial class OpenApiSetup
         ["Rules"] = "The village's rules (积分细则): categories, rules with their weights, caps and channels, versions by effective date, retirement, and a preview of a draft's scoring.",
         ["Notifications"] = "The signed-in user's in-app notifications (消息): a claim approved, rejected or returned, for its household and its submitter; the unread count and marking read.",
         ["Claims"] = "Claims (申报) from the four channels (self-declaration, patrol, neighbour recommendation, group inspection), scored by the village's rules, with evidence photos and review in one or two steps; the final approval posts the ledger entry.",
+        ["Public verification"] = "Anyone, without signing in, checks a chain head printed on a monthly notice (entry number and hash): is the village's ledger up to that entry unchanged since it was printed, and if not, which entry first differs. Rate-limited per client.",
         ["Activities"] = "Volunteer activities (志愿活动): the committee creates one, villagers check in by scanning its poster or the organiser ticks names, and confirming attendance makes one group-inspection claim per attendee for normal review; each confirmed attendance is one volunteer person-time.",
     };
 
