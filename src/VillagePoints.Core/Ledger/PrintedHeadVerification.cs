@@ -62,14 +62,15 @@ public sealed class PrintedHeadVerification(VillagePointsDb db, CheckpointKeyrin
             throw new DomainException(PrintedHead.EntryUnknown, string.Create(CultureInfo.InvariantCulture,
                 $"The ledger of {village.Code} ends at entry {last}; there is no entry {head.EntryNumber}. If that number is right, entries were removed."));
 
-        // Only checkpoints whose signature checks count: anyone with database access can write a checkpoint row.
         var checkpoints = keyring is null
             ? []
-            : (await db.LedgerCheckpoints.AsNoTracking().Where(c => c.VillageId == village.Id && c.EntryNumber <= head.EntryNumber)
-                .ToListAsync(ct))
-              .Where(c => keyring.Verify(c.KeyId, LedgerCheckpoint.SignedBytes(village.Id, village.Code, c.EntryNumber, c.HeadHash, c.SignedAt, c.KeyId), c.Signature))
-              .ToDictionary(c => c.EntryNumber);
+            : await db.LedgerCheckpoints.AsNoTracking().Where(c => c.VillageId == village.Id && c.EntryNumber <= head.EntryNumber)
+                .ToDictionaryAsync(c => c.EntryNumber, ct);
         CheckpointMismatch? mismatch = null;
+        // Only a checkpoint whose signature checks counts (anyone with database access can write a row), and only one that
+        // no longer matches needs checking: an intact ledger costs no signature verification at all.
+        bool Signed(LedgerCheckpoint c) =>
+            keyring!.Verify(c.KeyId, LedgerCheckpoint.SignedBytes(village.Id, village.Code, c.EntryNumber, c.HeadHash, c.SignedAt, c.KeyId), c.Signature);
 
         var printed = new PrintedHead(head.EntryNumber, hash);
         var previous = LedgerHash.Genesis;
@@ -90,7 +91,7 @@ public sealed class PrintedHeadVerification(VillagePointsDb db, CheckpointKeyrin
                 return new PrintedHeadReport(village.Code, village.Name, printed, PrintedHeadFinding.EntryChanged, p.Entry, p.Entry, mismatch,
                     string.Create(CultureInfo.InvariantCulture, $"entry {p.Entry} {p.What}; the ledger up to entry {head.EntryNumber} is not the one printed"));
 
-            if (mismatch is null && checkpoints.TryGetValue(e.Number, out var checkpoint) && checkpoint.HeadHash != e.Hash)
+            if (mismatch is null && checkpoints.TryGetValue(e.Number, out var checkpoint) && checkpoint.HeadHash != e.Hash && Signed(checkpoint))
                 mismatch = new CheckpointMismatch(checkpoint.Number, checkpoint.EntryNumber);
             previous = e.Hash;
             lastHash = e.Hash;
