@@ -123,6 +123,21 @@ public sealed class PublicVerificationTests
         Assert.NotNull(refused.Headers.RetryAfter);
     }
 
+    [Fact]
+    public async Task Page_TooManyChecksFromOneClient_ShowsTheErrorPageWithStatus429()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["RateLimits:PublicPerMinute"] = "1" });
+        var v = await ArrangeLedgerAsync(app);
+        var url = PublicVerification.PathFor(v.VillageCode, 1, await HashOfAsync(app, v, 1));
+        var client = app.Anonymous();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
+        var refused = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("尝试次数太多，请过一分钟再试。", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Page_OpenedFromTheNoticesQrCode_ShowsTheGreenAnswerWithTheFigures(DatabaseProvider provider)
     {
