@@ -56,7 +56,9 @@ public static class LedgerHash
     };
 
     /// <summary>The canonical bytes of version 2 (exposed so tests and outside verifiers can see them).</summary>
-    public static byte[] CanonicalV2(LedgerEntry e)
+    public static byte[] CanonicalV2(LedgerEntry e) => Write(e).ToArray();
+
+    private static CanonicalWriter Write(LedgerEntry e)
     {
         var inv = CultureInfo.InvariantCulture;
         var w = new CanonicalWriter("v2");
@@ -80,10 +82,16 @@ public static class LedgerHash
         // Milliseconds since the Unix epoch: recorded times are kept to the millisecond on both databases.
         w.Field(e.RecordedAt.ToUnixTimeMilliseconds().ToString(inv));
         w.Field(e.PreviousHash);
-        return w.ToArray();
+        return w;
     }
 
-    private static string ComputeV2(LedgerEntry e) => Convert.ToHexStringLower(SHA256.HashData(CanonicalV2(e)));
+    private static string ComputeV2(LedgerEntry e)
+    {
+        // Hashed straight from the writer's buffer: verifying a village recomputes every entry, so no copy per entry.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Write(e).WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     private static string ComputeV1(LedgerEntry e)
     {
@@ -119,7 +127,8 @@ public static class LedgerHash
 /// </summary>
 public sealed class CanonicalWriter
 {
-    private readonly ArrayBufferWriter<byte> buffer = new();
+    // An entry's fields come to a few hundred bytes; one buffer of this size usually holds them all.
+    private readonly ArrayBufferWriter<byte> buffer = new(512);
 
     public CanonicalWriter(string tag) => Field(tag);
 
@@ -127,16 +136,20 @@ public sealed class CanonicalWriter
     {
         if (value is null)
         {
-            Write("-");
+            buffer.GetSpan(1)[0] = (byte)'-';
+            buffer.Advance(1);
             return;
         }
-        var bytes = Encoding.UTF8.GetBytes(value);
-        Write(bytes.Length.ToString(CultureInfo.InvariantCulture));
-        Write(":");
-        buffer.Write(bytes);
+        // Written in place (length, colon, bytes) rather than through temporary arrays: a ledger's verification writes every entry.
+        var length = Encoding.UTF8.GetByteCount(value);
+        var span = buffer.GetSpan(length + 11);
+        length.TryFormat(span, out var digits, provider: CultureInfo.InvariantCulture);
+        span[digits] = (byte)':';
+        Encoding.UTF8.GetBytes(value, span[(digits + 1)..]);
+        buffer.Advance(digits + 1 + length);
     }
 
-    public byte[] ToArray() => buffer.WrittenSpan.ToArray();
+    public ReadOnlySpan<byte> WrittenSpan => buffer.WrittenSpan;
 
-    private void Write(string ascii) => buffer.Write(Encoding.ASCII.GetBytes(ascii));
+    public byte[] ToArray() => buffer.WrittenSpan.ToArray();
 }

@@ -187,24 +187,6 @@ public sealed class LedgerVerifier(VillagePointsDb db, CheckpointKeyring? keyrin
         return new VerifyReport(villages.Count, done, households, problems) { Checkpoints = checkpointCount };
     }
 
-    /// <summary>
-    /// Checks a chain head printed on paper (the monthly notice): entry <paramref name="entryNumber"/> must
-    /// exist and have exactly that hash. Returns null when it does.
-    /// </summary>
-    public async Task<LedgerProblem?> CheckPrintedHeadAsync(string villageCode, long entryNumber, string hash, CancellationToken ct = default)
-    {
-        var villageId = await db.Villages.AsNoTracking().Where(v => v.Code == villageCode).Select(v => (Guid?)v.Id).SingleOrDefaultAsync(ct);
-        if (villageId is null)
-            return new LedgerProblem(villageCode, null, null, "no such village");
-        var entry = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == villageId && e.Number == entryNumber)
-            .Select(e => new { e.Hash }).SingleOrDefaultAsync(ct);
-        if (entry is null)
-            return new LedgerProblem(villageCode, entryNumber, null, $"the printed head names entry {entryNumber}, which does not exist");
-        if (!string.Equals(entry.Hash, hash, StringComparison.OrdinalIgnoreCase))
-            return new LedgerProblem(villageCode, entryNumber, null, $"the printed head says hash {hash.ToLowerInvariant()}, but entry {entryNumber} has hash {entry.Hash}");
-        return null;
-    }
-
     private void VerifyCheckpoints(Guid villageId, string villageCode, IReadOnlyList<LedgerCheckpoint> checkpoints, HashSet<long> passed,
         long lastNumber, Action<long?, Guid?, string> report)
     {

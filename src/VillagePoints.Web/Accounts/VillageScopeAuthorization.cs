@@ -82,7 +82,8 @@ public sealed class VillageScopePageConvention : IPageApplicationModelConvention
     public void Apply(PageApplicationModel model)
     {
         var template = model.ActionDescriptor.AttributeRouteInfo?.Template ?? "";
-        if (!template.Contains("{" + VillageScope.RouteValue, StringComparison.Ordinal))
+        // Public pages name a village too, but answer everyone (see PublicPageConvention).
+        if (!template.Contains("{" + VillageScope.RouteValue, StringComparison.Ordinal) || Hosting.PublicRoutes.IsPublicPage(template))
             return;
         model.EndpointMetadata.Add(new VillageScopeAttribute(VillagePermission.ReadVillage));
         foreach (var declared in model.HandlerTypeAttributes.OfType<VillageScopeAttribute>())

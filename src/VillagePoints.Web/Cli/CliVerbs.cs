@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
+using VillagePoints.Core;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
 using VillagePoints.Core.Evidence;
@@ -72,15 +73,21 @@ public static class CliVerbs
         verify.SetAction((parse, ct) => WithDb(async (db, _) =>
         {
             var code = parse.GetValue(villageOption);
-            (long Number, string Hash)? printed = null;
+            PrintedHead? printed = null;
             if (parse.GetValue(headOption) is { } head)
             {
-                printed = ParsePrintedHead(head);
-                if (printed is null || code is null)
+                try
                 {
-                    stderr.WriteLine(printed is null
-                        ? $"--head takes ENTRY:HASH, an entry number and its 64-digit hash; '{head}' is not that."
-                        : "--head needs --village: a printed head belongs to one village.");
+                    printed = PrintedHead.Parse(head);
+                }
+                catch (DomainException ex)
+                {
+                    stderr.WriteLine($"--head takes ENTRY:HASH, an entry number and its 64-digit hash: {ex.Message}");
+                    return 1;
+                }
+                if (code is null)
+                {
+                    stderr.WriteLine("--head needs --village: a printed head belongs to one village.");
                     return 1;
                 }
             }
@@ -108,15 +115,39 @@ public static class CliVerbs
             }
             var problems = report!.Problems.ToList();
             // The printed head is what the operator asked about, so its answer comes first.
-            if (printed is { } h && await verifier.CheckPrintedHeadAsync(code!, h.Number, h.Hash, ct) is { } headProblem)
-                problems.Insert(0, headProblem);
+            var headIntact = false;
+            if (printed is { } h)
+            {
+                LedgerProblem? headProblem;
+                try
+                {
+                    var headReport = await new PrintedHeadVerification(db, keyring).VerifyAsync(code!, h, ct);
+                    headProblem = headReport.Intact ? null
+                        : new LedgerProblem(code!, headReport.FirstDifferingEntry, null, "the printed head does not verify: " + headReport.What);
+                }
+                catch (DomainException ex) when (ex.Code == PrintedHead.EntryUnknown)
+                {
+                    // Not a typo the parser could see: the ledger may have lost entries, so this fails like tampering.
+                    headProblem = new LedgerProblem(code!, h.EntryNumber, null, ex.Message);
+                }
+                catch (DomainException ex)
+                {
+                    stderr.WriteLine(ex.Message);
+                    return 1;
+                }
+                if (headProblem is not null)
+                    problems.Insert(0, headProblem);
+                headIntact = headProblem is null;
+            }
             if (problems.Count == 0)
             {
                 stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries, {report.Checkpoints} checkpoints; "
                     + $"every chain, balance and checkpoint verified in {watch.Elapsed.TotalSeconds:0.00} s"
-                    + (printed is { } ok ? $"; the printed head {ok.Number}:{ok.Hash} matches." : "."));
+                    + (printed is { } ok ? $"; the printed head {ok} matches: the ledger up to entry {ok.EntryNumber} is unchanged since it was printed." : "."));
                 return 0;
             }
+            if (headIntact)
+                stdout.WriteLine($"The printed head {printed} matches: the ledger up to entry {printed!.Value.EntryNumber} is unchanged since it was printed. What fails lies elsewhere:");
             var first = problems[0];
             stderr.WriteLine($"FAILED: village {first.VillageCode}"
                 + (first.EntryNumber is { } n ? $", entry {n}" : "")
@@ -247,16 +278,6 @@ public static class CliVerbs
 
         var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey, notice };
         return await root.Parse(args).InvokeAsync();
-    }
-
-    /// <summary>"1234:9f2c…" → (1234, "9f2c…"), or null when it is not an entry number and a 64-digit hex hash.</summary>
-    private static (long Number, string Hash)? ParsePrintedHead(string text)
-    {
-        var parts = text.Trim().Split(':');
-        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-               && parts[1].Length == 64 && parts[1].All(char.IsAsciiHexDigit)
-            ? (number, parts[1].ToLowerInvariant())
-            : null;
     }
 
     /// <summary>The evidence store where the web host keeps photos, so seeded photos are where the app looks for them.</summary>

@@ -45,6 +45,7 @@ public static class VillagePointsApp
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<LedgerPosting>();
         services.AddScoped<LedgerVerifier>();
+        services.AddScoped<PrintedHeadVerification>();
         services.AddScoped<VillageStats>();
         services.AddScoped<PasswordLogin>();
         services.AddScoped<AccountSecurity>();
@@ -98,6 +99,7 @@ public static class VillagePointsApp
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
             o.Conventions.AllowAnonymousToPage("/Shared/Preferences");
             o.Conventions.Add(new VillageScopePageConvention());
+            o.Conventions.Add(new PublicPageConvention());
             o.Conventions.ConfigureFilter(new UnhandledPageMethod());
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
@@ -126,7 +128,7 @@ public static class VillagePointsApp
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy<string, LoginRateLimitPolicy>(AuthSetup.LoginRateLimit);
-            o.AddPolicy<string, VillagePoints.Web.Notices.PublicReadRateLimitPolicy>(VillagePoints.Web.Notices.PublicReadRateLimitPolicy.Name);
+            o.AddPolicy<string, PublicRateLimitPolicy>(PublicRoutes.RateLimit);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddVillagePointsTelemetry(builder.Configuration);
@@ -188,7 +190,10 @@ public static class VillagePointsApp
         VillagePoints.Web.Notifications.NotificationsApi.MapNotificationsApi(api);
         VillagePoints.Web.Activities.ActivitiesApi.MapActivitiesApi(village);
         VillagePoints.Web.Notices.NoticesApi.MapNoticesApi(village);
-        VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(api);
+        // No login: what a notice on the village board lets anyone check.
+        var publicVillage = api.MapPublicGroup().MapGroup("/villages/{villageCode}");
+        VillagePoints.Web.Notices.PublicVerificationApi.MapPublicVerificationApi(publicVillage);
+        VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(publicVillage);
 
         app.MapRazorPages();
     }

@@ -47,16 +47,16 @@ public static class NoticesApi
     }
 
     /// <summary>Anyone, no login: the published and closed notices of a village, names masked as the village says.</summary>
-    public static RouteGroupBuilder MapPublicNoticesApi(this RouteGroupBuilder api)
+    /// <param name="publicVillage">The anonymous, rate-limited group of one village's public routes (see <see cref="PublicRoutes"/>).</param>
+    public static RouteGroupBuilder MapPublicNoticesApi(this RouteGroupBuilder publicVillage)
     {
-        var group = api.MapGroup("/public/villages/{villageCode}/notices").WithTags("Notices").AllowAnonymous()
-            .RequireRateLimiting(PublicReadRateLimitPolicy.Name);
+        var group = publicVillage.MapGroup("/notices").WithTags("Notices");
         group.MapGet("/", PublicList)
             .WithSummary("Public, no login: the village's published and closed notices, newest first.");
         group.MapGet("/{month}", PublicGet)
             .WithSummary("Public, no login: a published notice, with names masked (黄*敏) when the village says so; never a phone or ID number.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        return api;
+        return publicVillage;
     }
 
     public static async Task<Ok<IReadOnlyList<NoticeListItem>>> List(HttpContext http, NoticeBook book, CancellationToken ct) =>

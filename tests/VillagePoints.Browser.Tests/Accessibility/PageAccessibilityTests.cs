@@ -21,6 +21,7 @@ public sealed class PageAccessibilityTests(BrowserApp app)
         foreach (var elder in new[] { false, true })
         {
             data.Add("/login", Visitor.Anonymous, elder);
+            data.Add($"/public/villages/{DemoVillage.VillageCode}/verification", Visitor.Anonymous, elder);
             data.Add("/my", Visitor.Villager, elder);
             data.Add("/places", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}", Visitor.Administrator, elder);

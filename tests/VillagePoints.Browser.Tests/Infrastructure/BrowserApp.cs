@@ -53,6 +53,7 @@ public sealed class BrowserApp : IAsyncLifetime
                 ["Demo:SeedWhenEmpty"] = "true",
                 // Every test signs in afresh from one address.
                 ["RateLimits:LoginPerMinute"] = "1000",
+                ["RateLimits:PublicPerMinute"] = "1000",
                 ["Logging:LogLevel:Default"] = "Warning",
             }));
         await app.StartAsync();

@@ -246,23 +246,6 @@ public sealed class LedgerCheckpointTests : IDisposable
         Assert.Equal([old.KeyId, replaced.SigningKey.KeyId], read.LedgerCheckpoints.Where(c => c.VillageId == v.VillageId).OrderBy(c => c.Number).Select(c => c.KeyId));
     }
 
-    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task CheckPrintedHeadAsync_MatchingHead_IsSound_AndAnyOtherIsNamed(DatabaseProvider provider)
-    {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        var v = await ArrangeLedgerAsync(database);
-        var entry4 = (await EntriesAsync(database, v))[3];
-        await using var db = database.NewContext();
-        var verifier = new LedgerVerifier(db);
-
-        Assert.Null(await verifier.CheckPrintedHeadAsync(v.VillageCode, 4, entry4.Hash.ToUpperInvariant()));
-        var wrong = await verifier.CheckPrintedHeadAsync(v.VillageCode, 3, entry4.Hash);
-        var beyond = await verifier.CheckPrintedHeadAsync(v.VillageCode, 9, entry4.Hash);
-
-        Assert.Equal((3L, $"the printed head says hash {entry4.Hash}, but entry 3 has hash "), (wrong!.EntryNumber, wrong.What[..^64]));
-        Assert.Equal("the printed head names entry 9, which does not exist", beyond!.What);
-    }
-
     [Fact]
     public void SignedBytes_AreTheTagThenEachFieldLengthPrefixed()
     {

@@ -25,8 +25,13 @@ public sealed class VillageScopeTests
     private static readonly string[] Unscoped = ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/villages",
         "GET /api/v1/notifications", "POST /api/v1/notifications/read"];
 
-    // Public reads that need no login; what they show is checked by their own tests.
-    private static readonly string[] Public = ["GET /api/v1/public/villages/{villageCode}/notices", "GET /api/v1/public/villages/{villageCode}/notices/{month}"];
+    // Public routes: no login, no village scope, a rate limit. Nothing else may answer anonymously under a village.
+    private static readonly string[] PublicApiPrefixes = ["/api/v1/public/"];
+    private static readonly string[] PublicPagePrefixes = ["public/"];
+
+    private static bool IsPublicApi(string pattern) => PublicApiPrefixes.Any(p => pattern.StartsWith(p, StringComparison.Ordinal));
+
+    private static bool IsPublicPage(string route) => PublicPagePrefixes.Any(p => route.StartsWith(p, StringComparison.Ordinal));
 
     private const string AnyBody = """{"amount":5,"kind":"Award","reason":"清理卫生死角","groupNumber":1,"headName":"王五","members":[]}""";
 
@@ -37,12 +42,18 @@ public sealed class VillageScopeTests
         foreach (var (method, pattern, endpoint) in ApiEndpoints(app))
         {
             var scoped = endpoint.Metadata.GetMetadata<VillageScopeAttribute>() is not null;
-            if (pattern.StartsWith(VillagePrefix, StringComparison.Ordinal))
+            if (IsPublicApi(pattern))
+            {
+                Assert.False(scoped, $"{method} {pattern} is public but carries a village scope.");
+                Assert.True(endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null, $"{method} {pattern} is public but not anonymous.");
+                Assert.True(endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>() is not null, $"{method} {pattern} is public but has no rate limit.");
+            }
+            else if (pattern.StartsWith(VillagePrefix, StringComparison.Ordinal))
                 Assert.True(scoped, $"{method} {pattern} lives under a village but has no RequireVillage.");
             else
-                Assert.True(scoped || Unscoped.Contains($"{method} {pattern}") || Public.Contains($"{method} {pattern}"),
+                Assert.True(scoped || Unscoped.Contains($"{method} {pattern}") || IsPublicApi(pattern),
                     $"{method} {pattern} is neither village-scoped nor a known unscoped endpoint.");
-            Assert.True(endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null || Public.Contains($"{method} {pattern}")
+            Assert.True(endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null || IsPublicApi(pattern)
                 || pattern.StartsWith("/api/v1/auth/", StringComparison.Ordinal), $"{method} {pattern} allows anonymous callers but is not a known public endpoint.");
         }
     }
@@ -78,7 +89,7 @@ public sealed class VillageScopeTests
         await using var app = await TestApp.StartAsync(provider);
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
         var client = app.Anonymous();
-        foreach (var (method, pattern, _) in ApiEndpoints(app).Where(e => e.Pattern != "/api/v1/auth/token" && !Public.Contains($"{e.Method} {e.Pattern}")))
+        foreach (var (method, pattern, _) in ApiEndpoints(app).Where(e => e.Pattern != "/api/v1/auth/token" && !IsPublicApi(e.Pattern)))
         {
             var response = await SendAsync(client, method, Fill(pattern, a.VillageCode));
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {pattern} anonymously gave {(int)response.StatusCode}");
@@ -86,21 +97,36 @@ public sealed class VillageScopeTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task Anonymous_IsAnsweredOnEveryPublicEndpoint_WithoutALogin(DatabaseProvider provider)
+    public async Task Anonymous_IsAnswered_OnEveryPublicEndpointAndPage(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
         var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        await GrantBaseAsync(app, a);
+        string hash;
+        await using (var db = app.NewContext())
+            hash = await db.LedgerEntries.Where(e => e.VillageId == a.VillageId && e.Number == 1).Select(e => e.Hash).SingleAsync();
         var client = app.Anonymous();
-        var found = ApiEndpoints(app).Where(e => Public.Contains($"{e.Method} {e.Pattern}")).ToList();
+        // Whatever a public route reads from the query, a real chain head of the village is there for it.
+        var query = $"?entry=1&hash={hash}";
 
-        Assert.Equal(Public.Length, found.Count);
-        foreach (var (method, pattern, _) in found)
+        var publicApi = ApiEndpoints(app).Where(e => IsPublicApi(e.Pattern)).ToList();
+        var publicPages = (await PageEndpointsAsync(app)).Where(p => IsPublicPage(p.Route)).ToList();
+        Assert.Contains(publicApi, e => e.Pattern == "/api/v1/public/villages/{villageCode}/verification");
+        Assert.Contains(publicPages, p => p.Route == "public/villages/{villageCode}/verification");
+        foreach (var (method, pattern, _) in publicApi)
         {
-            var response = await SendAsync(client, method, Fill(pattern, a.VillageCode));
-            // A village without published notices: an empty list, or a 404 problem for the month; never a login prompt.
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{method} {pattern} anonymously gave {(int)response.StatusCode}");
-            Assert.DoesNotContain("测试户", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var response = await SendAsync(client, method, Fill(pattern, a.VillageCode) + query);
+            Assert.True(response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.Redirect or HttpStatusCode.InternalServerError),
+                $"{method} {pattern} anonymously gave {(int)response.StatusCode}");
         }
+        foreach (var page in publicPages)
+        {
+            Assert.Empty(page.Metadata.GetOrderedMetadata<VillageScopeAttribute>());
+            var response = await client.GetAsync(Fill("/" + page.Route, a.VillageCode) + query);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Page {page.Route} anonymously gave {(int)response.StatusCode} {response.Headers.Location}");
+        }
+        var answer = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/public/villages/{a.VillageCode}/verification{query}");
+        Assert.True(answer.GetProperty("intact").GetBoolean());
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -154,7 +180,10 @@ public sealed class VillageScopeTests
         foreach (var page in pages)
         {
             var scope = page.Metadata.GetOrderedMetadata<VillageScopeAttribute>();
-            if (page.Route.Contains("{villageCode}", StringComparison.Ordinal))
+            if (IsPublicPage(page.Route))
+                Assert.True(scope.Count == 0 && page.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null,
+                    $"Page {page.Route} is public, so it must be anonymous and carry no village scope.");
+            else if (page.Route.Contains("{villageCode}", StringComparison.Ordinal))
                 Assert.True(scope.Count > 0, $"Page {page.Route} lives under a village but carries no village scope.");
             else
                 Assert.True(scope.Count > 0 || UnscopedPages.Contains(page.Route), $"Page {page.Route} is neither village-scoped nor a known unscoped page.");
@@ -174,7 +203,7 @@ public sealed class VillageScopeTests
 
         var checkedCount = 0;
         foreach (var (method, handler, route) in (await PageEndpointsAsync(app)).SelectMany(p => p.Handlers.Select(h => (h.Method, h.Name, p.Route)))
-                     .Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal)))
+                     .Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal) && !IsPublicPage(p.Route)))
         {
             var response = await SendPageAsync(chairOfA, method, handler, Fill("/" + route, b.VillageCode), token);
             var body = await response.Content.ReadAsStringAsync();
@@ -234,7 +263,7 @@ public sealed class VillageScopeTests
         var token = await PageClients.FormTokenAsync(viewer, $"/villages/{a.VillageCode}");
         var before = await SnapshotAsync(app, a);
 
-        var writes = (await PageEndpointsAsync(app)).Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal))
+        var writes = (await PageEndpointsAsync(app)).Where(p => p.Route.Contains("{villageCode}", StringComparison.Ordinal) && !IsPublicPage(p.Route))
             .SelectMany(p => p.Handlers.Where(h => h.Method == "POST").Select(h => (h.Name, p.Route))).ToList();
         Assert.NotEmpty(writes);
         foreach (var (handler, route) in writes)

@@ -113,9 +113,70 @@ public sealed class CheckpointVerbsTests : IDisposable
         var missing = await RunAsync(database, "verify", "--village", v.VillageCode, "--head", $"9:{other}");
 
         Assert.Equal(2, wrong.Exit);
-        Assert.Contains($"entry 3: the printed head says hash {other}, but entry 3 has hash ", wrong.Error, StringComparison.Ordinal);
+        Assert.Contains($"FAILED: village {v.VillageCode}, entry 3: the printed head does not verify: every entry up to 3 recomputes, but entry 3 now has hash ",
+            wrong.Error, StringComparison.Ordinal);
+        Assert.Contains($", not the printed {other}: the chain was rewritten", wrong.Error, StringComparison.Ordinal);
         Assert.Equal(2, missing.Exit);
-        Assert.Contains("entry 9: the printed head names entry 9, which does not exist", missing.Error, StringComparison.Ordinal);
+        Assert.Contains($"entry 9: The ledger of {v.VillageCode} ends at entry 4; there is no entry 9.", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Verify_AmountChangedWithSqlBeforeThePrintedHead_ExitsTwoNamingThatEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeWithHistoryAsync(database);
+        var printed = $"4:{await HashOfAsync(database, v, 4)}";
+
+        await SetAmountWithSqlAsync(database, v, entryNumber: 2, amount: 150);
+        var (exit, _, error) = await RunAsync(database, "verify", "--village", v.VillageCode, "--head", printed);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"FAILED: village {v.VillageCode}, entry 2: the printed head does not verify: entry 2 no longer matches its own hash", error, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Verify_EntryChangedAfterThePrintedHead_SaysTheHeadMatchesButStillFailsOnTheLaterEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeWithHistoryAsync(database);
+        var hash = await HashOfAsync(database, v, 3);
+
+        await SetAmountWithSqlAsync(database, v, entryNumber: 4, amount: -50);
+        var (exit, output, error) = await RunAsync(database, "verify", "--village", v.VillageCode, "--head", $"3:{hash}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"The printed head 3:{hash} matches: the ledger up to entry 3 is unchanged since it was printed.", output, StringComparison.Ordinal);
+        Assert.Contains($"FAILED: village {v.VillageCode}, entry 4, household 2: its content does not match its hash", error, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Verify_PrintedHeadOfAChainRewrittenAfterACheckpoint_NamesTheCheckpointToo(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await ArrangeWithHistoryAsync(database);
+        await RunAsync(database, "signing-key", "--create");
+        await RunAsync(database, "checkpoint", "--village", v.VillageCode);
+        var printed = $"4:{await HashOfAsync(database, v, 4)}";
+
+        await RehashWithAmountAsync(database, v, entryNumber: 3, amount: 500);
+        var (exit, _, error) = await RunAsync(database, "verify", "--village", v.VillageCode, "--head", printed);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"FAILED: village {v.VillageCode}, entry 4: the printed head does not verify: every entry up to 4 recomputes", error, StringComparison.Ordinal);
+        Assert.Contains("; signed checkpoint 1 at entry 4 no longer matches either", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_PrintedHeadOfAnUnknownVillage_ExitsOneSayingSo()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var v = await ArrangeWithHistoryAsync(database);
+        var hash = await HashOfAsync(database, v, 3);
+
+        var (exit, _, error) = await RunAsync(database, "verify", "--village", "no-such-village", "--head", $"3:{hash}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("No such village.", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -179,6 +240,17 @@ public sealed class CheckpointVerbsTests : IDisposable
     {
         await using var db = database.NewContext();
         return await db.LedgerEntries.Where(e => e.VillageId == v.VillageId && e.Number == number).Select(e => e.Hash).SingleAsync();
+    }
+
+    /// <summary>Someone with database access changes an amount and nothing else.</summary>
+    private static async Task SetAmountWithSqlAsync(TestDatabase database, ArrangedVillage v, long entryNumber, int amount)
+    {
+        await using var db = database.NewContext();
+        var rows = await db.Database.ExecuteSqlAsync($"""
+            UPDATE "LedgerEntries" SET "Amount" = {amount}
+            WHERE "Number" = {entryNumber} AND "VillageId" = (SELECT "Id" FROM "Villages" WHERE "Code" = {v.VillageCode})
+            """);
+        Assert.Equal(1, rows);
     }
 
     /// <summary>A forger with database access: changes an amount, then recomputes every hash, the head and the balance.</summary>

@@ -30,6 +30,7 @@ public sealed class TestApp : IAsyncDisposable
             b.UseSetting(provider == DatabaseProvider.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite", database.ConnectionString);
             b.UseSetting("Demo:SeedWhenEmpty", "false");
             b.UseSetting("RateLimits:LoginPerMinute", "10000");
+            b.UseSetting("RateLimits:PublicPerMinute", "10000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 b.UseSetting(key, value);
         });

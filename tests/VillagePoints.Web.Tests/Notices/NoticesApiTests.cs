@@ -196,7 +196,7 @@ public sealed class NoticesApiTests
     [Fact]
     public async Task PublicReads_AreRateLimitedPerClient()
     {
-        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["RateLimits:PublicReadsPerMinute"] = "2" });
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["RateLimits:PublicPerMinute"] = "2" });
         var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
         var anonymous = app.Anonymous();
         var at = $"/api/v1/public/villages/{v.VillageCode}/notices";
