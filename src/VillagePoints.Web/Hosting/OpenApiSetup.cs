@@ -41,6 +41,7 @@ public static partial class OpenApiSetup
         ["Notifications"] = "The signed-in user's in-app notifications (消息): a claim approved, rejected or returned, for its household and its submitter; the unread count and marking read.",
         ["Claims"] = "Claims (申报) from the four channels (self-declaration, patrol, neighbour recommendation, group inspection), scored by the village's rules, with evidence photos and review in one or two steps; the final approval posts the ledger entry.",
         ["Activities"] = "Volunteer activities (志愿活动): the committee creates one, villagers check in by scanning its poster or the organiser ticks names, and confirming attendance makes one group-inspection claim per attendee for normal review; each confirmed attendance is one volunteer person-time.",
+        ["Objections"] = "Objections (异议) to an entry of a published monthly notice, raised by a villager while its publicity window is open (a household objects to an entry once), and the committee's one decision on each: upheld (a reversal, and a corrected entry where needed, both linked to the objection) or dismissed with a reason. An entry with an open objection does not take effect until it is decided.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

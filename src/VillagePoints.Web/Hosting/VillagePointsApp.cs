@@ -67,6 +67,8 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Claims.GroupInspections>();
         services.AddScoped<VillagePoints.Core.Notifications.NotificationInbox>();
         services.AddScoped<VillagePoints.Web.Notifications.NotificationViews>();
+        services.AddScoped<VillagePoints.Core.Notices.ObjectionDesk>();
+        services.AddScoped<VillagePoints.Core.Notices.ObjectionQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -181,6 +183,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);
         VillagePoints.Web.Notifications.NotificationsApi.MapNotificationsApi(api);
         VillagePoints.Web.Activities.ActivitiesApi.MapActivitiesApi(village);
+        VillagePoints.Web.Notices.ObjectionsApi.MapObjectionsApi(village);
 
         app.MapRazorPages();
     }
