@@ -90,6 +90,9 @@ public sealed class ObjectionNewModel(ObjectionDesk desk, ObjectionQueries queri
         Load();
         if (!await LoadEntryAsync(entryNo, ct))
             return NotFound();
+        // Objecting is a villager's right through their household; staff without one are refused before anything is stored.
+        if (!IsVillager)
+            return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
             var photoId = await StorePhotoAsync(ct);
@@ -116,7 +119,9 @@ public sealed class ObjectionNewModel(ObjectionDesk desk, ObjectionQueries queri
         if (Photo is null || (Photo.Length == 0 && string.IsNullOrEmpty(Photo.FileName)))
             return null;
         var photos = await ClaimForms.PreparePhotosAsync([Photo], 0, ct);
-        var id = Guid.ParseExact(FormKey, "N");
+        // The form key is the user's to choose; the id is made from it with the village and the user, so it names this form's photo only.
+        var id = new Guid(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"objection-photo|{Village.Id:N}|{Grant.UserId:N}|{FormKey}")).AsSpan(0, 16));
         var upload = new EvidenceUpload(Village.Id, ObjectionEvidence.OwnerKind, id.ToString("N"), Grant.UserId, id);
         if (await intake.CountAsync(upload, ct) == 0)
             await intake.StoreAsync(upload, photos[0], ct);
