@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using VillagePoints.Browser.Tests.Infrastructure;
+using VillagePoints.Core.Accounts;
+using VillagePoints.Core.Demo;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Notices;
 using VillagePoints.TestSupport;
@@ -28,13 +30,17 @@ public sealed class ObjectionJourneyTests(BrowserApp app)
     }
 
     /// <summary>A neighbour's award or deduction on that notice, which the villager's household has not objected to yet.</summary>
-    private async Task<LedgerEntry> EntryToObjectToAsync(Notice notice, Guid ownHousehold)
+    /// <param name="decidedBy">Whoever will decide it, so the entry is not about a household of theirs.</param>
+    private async Task<LedgerEntry> EntryToObjectToAsync(Notice notice, Guid ownHousehold, string? decidedBy = null)
     {
         await using var db = app.Database.NewContext();
+        var deciders = await db.RoleAssignments.AsNoTracking()
+            .Where(r => r.HouseholdId != null && db.UserAccounts.Any(u => u.Id == r.UserId && u.Phone == decidedBy))
+            .Select(r => r.HouseholdId!.Value).ToListAsync();
         var coverage = new NoticeCoverage(notice.Month, notice.PreviousMonth, notice.PreviousHeadNumber, notice.HeadNumber);
         var objected = db.Objections.Where(o => o.VillageId == notice.VillageId && o.RaisedByHouseholdId == ownHousehold).Select(o => o.EntryId);
         return await coverage.Entries(db.LedgerEntries.AsNoTracking(), notice.VillageId)
-            .Where(e => e.HouseholdId != ownHousehold && (e.Kind == EntryKind.Award || e.Kind == EntryKind.Deduction) && !objected.Contains(e.Id))
+            .Where(e => e.HouseholdId != ownHousehold && !deciders.Contains(e.HouseholdId) && (e.Kind == EntryKind.Award || e.Kind == EntryKind.Deduction) && !objected.Contains(e.Id))
             .OrderByDescending(e => e.Number).FirstAsync();
     }
 
@@ -86,5 +92,50 @@ public sealed class ObjectionJourneyTests(BrowserApp app)
         await Expect(page.GetByLabel("异议理由")).ToBeVisibleAsync();
         Assert.True(await page.ScrollWidthAsync() <= BrowserApp.PhoneWidth, $"The objection form scrolls sideways in elder mode: {await page.ScrollWidthAsync()}");
         await page.AssertNoSeriousViolationsAsync();
+    }
+
+    [Fact]
+    public async Task The_chair_upholds_an_objection_and_the_households_balance_is_corrected()
+    {
+        var village = await app.Database.ShuixinAsync();
+        var household = await app.Database.HouseholdOfAsync(BrowserApp.Villager);
+        var chair = DemoVillage.Accounts.First(a => a.Role == Role.CommitteeChair && a.Phone == "13900000010");
+        var entry = await EntryToObjectToAsync(await LastMonthsNoticeAsync(village.Id), household.Id, chair.Phone);
+        Objection objection;
+        await using (var db = app.Database.NewContext())
+        {
+            var villager = await db.UserAccounts.AsNoTracking().Where(u => u.Phone == BrowserApp.Villager.Phone).Select(u => u.Id).SingleAsync();
+            objection = await new ObjectionDesk(db, new LedgerPosting(db, TimeProvider.System), TimeProvider.System)
+                .RaiseAsync(new RaiseObjection(village.Id, entry.Number, villager, "这笔分数记错了户"));
+        }
+        var objected = await HouseholdTotalAsync(village.Id, entry.HouseholdId);
+
+        await using var context = await app.SignedInContextAsync(chair);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator(".objection-link a").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/objections$"));
+        await page.AssertNoSeriousViolationsAsync();
+        var number = objection.Number.ToString(CultureInfo.InvariantCulture);
+        await page.GetByRole(AriaRole.Link, new() { Name = $"第 {number} 号异议", Exact = true }).ClickAsync();
+        await Expect(page.Locator("section.card").First).ToContainTextAsync("这笔分数记错了户");
+        await page.AssertNoSeriousViolationsAsync();
+
+        await page.GetByLabel("异议成立（冲正这笔积分）").CheckAsync();
+        await page.GetByLabel("处理理由").FillAsync("经核实，这笔记错了户");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交处理结果" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/objections/{number}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "处理结果" })).ToBeVisibleAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("已冲正");
+        Assert.True(await page.ScrollWidthAsync() <= BrowserApp.PhoneWidth, $"The decided objection scrolls sideways: {await page.ScrollWidthAsync()}");
+        await page.AssertNoSeriousViolationsAsync();
+        Assert.Equal(objected - entry.Amount, await HouseholdTotalAsync(village.Id, entry.HouseholdId));
+    }
+
+    private async Task<long> HouseholdTotalAsync(Guid villageId, Guid householdId)
+    {
+        await using var db = app.Database.NewContext();
+        return await db.HouseholdBalances.AsNoTracking().Where(b => b.VillageId == villageId && b.HouseholdId == householdId).Select(b => b.Total).SingleAsync();
     }
 }
