@@ -58,6 +58,14 @@ public sealed class ObjectionQueries(VillagePointsDb db, TimeProvider time)
         return await ToViewsAsync(villageId, rows, ct);
     }
 
+    /// <summary>Whether the user raised the objection, or one of their households raised it or is the one it is about.</summary>
+    public Task<bool> IsOwnAsync(Guid villageId, int number, Guid userId, IReadOnlyCollection<Guid> households, CancellationToken ct = default)
+    {
+        var own = households.ToList();
+        return db.Objections.AnyAsync(o => o.VillageId == villageId && o.Number == number
+            && (o.RaisedBy == userId || own.Contains(o.RaisedByHouseholdId) || own.Contains(o.HouseholdId)), ct);
+    }
+
     public async Task<ObjectionView?> FindAsync(Guid villageId, int number, CancellationToken ct = default) =>
         await db.Objections.AsNoTracking().SingleOrDefaultAsync(o => o.VillageId == villageId && o.Number == number, ct) is { } o
             ? (await ToViewsAsync(villageId, [o], ct))[0]

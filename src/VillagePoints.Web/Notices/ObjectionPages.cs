@@ -192,8 +192,11 @@ public sealed class ObjectionDetailModel(ObjectionDesk desk, ObjectionQueries qu
 
     public bool CanDecide => Grant.Has(VillagePermission.ReverseEntries) && Objection.State == ObjectionState.Open;
 
-    /// <summary>Objection photos are evidence: the village's staff see them, as they see claim photos.</summary>
-    public bool CanSeePhoto => Objection.PhotoId is not null && Grant.Has(VillagePermission.ReadHouseholdRecords);
+    /// <summary>Objection photos are evidence: the village's staff and the two households see them, as with claim photos.</summary>
+    public bool CanSeePhoto => Objection.PhotoId is not null && (Grant.Has(VillagePermission.ReadHouseholdRecords) || IsOwn);
+
+    /// <summary>The reader's household raised the objection or is the one it is about (the evidence API lets them see its photo too).</summary>
+    public bool IsOwn { get; private set; }
 
     public string EvidencePath(Guid id) => $"/api/v1/villages/{Uri.EscapeDataString(Village.Code)}/evidence/{id}";
 
@@ -245,6 +248,7 @@ public sealed class ObjectionDetailModel(ObjectionDesk desk, ObjectionQueries qu
         if (found is null)
             return false;
         Objection = found;
+        IsOwn = await queries.IsOwnAsync(Village.Id, number, Grant.UserId, Grant.OwnHouseholds.ToList(), ct);
         return true;
     }
 }

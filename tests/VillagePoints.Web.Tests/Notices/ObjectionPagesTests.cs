@@ -13,14 +13,14 @@ namespace VillagePoints.Web.Tests.Notices;
 
 /// <summary>
 /// The objection pages: a villager's form on an entry, their own list, and the committee's list and decision. Each test
-/// arranges two households with last month's entry 1 (+10 for household 2) on a notice whose window is open.
+/// arranges three households with last month's entry 1 (+10 for household 2) on a notice whose window is open.
 /// </summary>
 public sealed class ObjectionPagesTests
 {
     private static async Task<(TestApp App, ArrangedVillage V)> ArrangeAsync(DatabaseProvider provider)
     {
         var app = await TestApp.StartAsync(provider);
-        var v = await VillageBuilder.ArrangeAsync(app.Database, 2);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 3);
         await using var db = app.NewContext();
         await new LedgerPosting(db, TimeProvider.System).PostAsync(new PostEntry(v.VillageId, v.HouseholdIds[1], 10, EntryKind.Award, "打扫村道",
             SourceKinds.Committee, OccurredOn: PublishedNotices.DayOfLastMonth));
@@ -64,12 +64,21 @@ public sealed class ObjectionPagesTests
         var mine = await villager.GetStringAsync($"/villages/{v.VillageCode}/objections/mine?raised=1");
         Assert.Contains("那天打扫村道的是别家", mine, StringComparison.Ordinal);
         Assert.Contains("待处理", mine, StringComparison.Ordinal);
+        Guid photoId;
         await using (var db = app.NewContext())
         {
             var objection = await db.Objections.SingleAsync(o => o.VillageId == v.VillageId);
-            Assert.NotNull(objection.PhotoId);
+            photoId = objection.PhotoId!.Value;
             Assert.Equal(1, await db.EvidencePhotos.CountAsync(p => p.VillageId == v.VillageId));
         }
+        // The objector's household and the household it is about see the photo; a third household does not.
+        var photoUrl = $"/api/v1/villages/{v.VillageCode}/evidence/{photoId}";
+        Assert.Equal(HttpStatusCode.OK, (await villager.GetAsync(photoUrl)).StatusCode);
+        Assert.Contains(photoUrl, await villager.GetStringAsync($"/villages/{v.VillageCode}/objections/1"), StringComparison.Ordinal);
+        var concerned = await app.PageClientAsync(TestApp.In(v, Role.Villager, householdNumber: 2));
+        Assert.Equal(HttpStatusCode.OK, (await concerned.GetAsync(photoUrl)).StatusCode);
+        var third = await app.PageClientAsync(TestApp.In(v, Role.Villager, householdNumber: 3));
+        Assert.Equal(HttpStatusCode.NotFound, (await third.GetAsync(photoUrl)).StatusCode);
 
         var chair = await app.PageClientAsync("刘书记", TestApp.In(v, Role.CommitteeChair));
         var list = await chair.GetStringAsync($"/villages/{v.VillageCode}/objections");
