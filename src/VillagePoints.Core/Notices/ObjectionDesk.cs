@@ -25,6 +25,9 @@ public sealed class ObjectionDesk(VillagePointsDb db, LedgerPosting posting, Tim
     /// <summary>As long as the stored column allows: a villager explains in their own words.</summary>
     public const int MaxReasonLength = ObjectionConfiguration.MaxReasonLength;
 
+    /// <summary>Evidence photos of objections are filed under this owner kind, each under its own id.</summary>
+    public const string EvidenceOwnerKind = "objection";
+
     public const string RaiseOperation = "objection.raise";
     public const string DecideOperation = "objection.decide";
 
@@ -67,8 +70,10 @@ public sealed class ObjectionDesk(VillagePointsDb db, LedgerPosting posting, Tim
             if (notice is not { State: NoticeState.Published } || now >= notice.WindowClosesAt)
                 throw new DomainException(WindowClosed,
                     "This entry is not on a notice whose publicity window is open, so it cannot be objected to now.", DomainErrorKind.Conflict);
-            if (c.PhotoId is { } photo && !await db.EvidencePhotos.AnyAsync(p => p.VillageId == c.VillageId && p.Id == photo, token))
-                throw new DomainException("objection.photo-not-found", "The photo was not found in this village.", DomainErrorKind.NotFound);
+            // Only an objection photo the objector uploaded: a claim's photo of another household cannot be borrowed to be shown.
+            if (c.PhotoId is { } photo && !await db.EvidencePhotos.AnyAsync(p => p.VillageId == c.VillageId && p.Id == photo
+                    && p.OwnerKind == EvidenceOwnerKind && p.UploadedBy == c.ActorUserId, token))
+                throw new DomainException("objection.photo-not-found", "No objection photo of yours with this id in this village.", DomainErrorKind.NotFound);
             if (await db.Objections.AnyAsync(o => o.VillageId == c.VillageId && o.EntryId == entry.Id && o.RaisedByHouseholdId == household, token))
                 throw DuplicateObjection();
 

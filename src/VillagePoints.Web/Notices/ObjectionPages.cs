@@ -141,7 +141,7 @@ public sealed class ObjectionNewModel(ObjectionDesk desk, ObjectionQueries queri
 /// <summary>Where objection photos are filed among the village's evidence.</summary>
 public static class ObjectionEvidence
 {
-    public const string OwnerKind = "objection";
+    public const string OwnerKind = ObjectionDesk.EvidenceOwnerKind;
 }
 
 /// <summary>The objections a villager's household raised, or that are about it, with what became of them.</summary>

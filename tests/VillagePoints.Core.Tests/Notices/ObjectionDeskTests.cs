@@ -172,6 +172,35 @@ public sealed class ObjectionDeskTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task An_objection_names_only_an_objection_photo_its_objector_uploaded(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var x = await ArrangeAsync(database);
+        var own = await PhotoAsync(database, x, x.Villager1, ObjectionDesk.EvidenceOwnerKind);
+        var someoneElses = await PhotoAsync(database, x, x.Villager2, ObjectionDesk.EvidenceOwnerKind);
+        var claimPhoto = await PhotoAsync(database, x, x.Villager1, "claim");
+
+        Assert.Equal("objection.photo-not-found", await RaiseAsync(database, Raise(x, x.Villager1) with { PhotoId = someoneElses }));
+        Assert.Equal("objection.photo-not-found", await RaiseAsync(database, Raise(x, x.Villager1) with { PhotoId = claimPhoto }));
+        Assert.Equal("ok", await RaiseAsync(database, Raise(x, x.Villager1) with { PhotoId = own }));
+        Assert.Equal(own, Assert.Single(await ObjectionsAsync(database, x)).PhotoId);
+    }
+
+    private static async Task<Guid> PhotoAsync(TestDatabase database, Village x, Guid uploadedBy, string ownerKind)
+    {
+        await using var db = database.NewContext();
+        var id = Ids.New();
+        db.EvidencePhotos.Add(new VillagePoints.Core.Evidence.EvidencePhoto
+        {
+            VillageId = x.V.VillageId, Id = id, OwnerKind = ownerKind, OwnerRef = id.ToString("N"), ContentKey = "c" + id.ToString("N"),
+            ThumbnailKey = "t" + id.ToString("N"), Width = 10, Height = 10, ByteSize = 1, Sha256 = new string('0', 64), UploadedBy = uploadedBy,
+            UploadedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task A_retried_objection_with_its_key_answers_the_first_and_writes_once(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

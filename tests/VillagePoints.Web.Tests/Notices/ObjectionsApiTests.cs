@@ -143,6 +143,43 @@ public sealed class ObjectionsApiTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_villager_uploads_a_photo_and_names_it_in_the_objection(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+
+        var uploaded = await JsonAsync(await UploadAsync(x.Villager1, x.Url("/objection-photos"), "photo-1"), HttpStatusCode.Created);
+        var retried = await JsonAsync(await UploadAsync(x.Villager1, x.Url("/objection-photos"), "photo-1"), HttpStatusCode.Created);
+        var photoId = uploaded.GetProperty("id").GetGuid();
+        Assert.Equal(photoId, retried.GetProperty("id").GetGuid());
+        Assert.Equal("objection.not-villager", await Problems.AssertProblemAsync(await UploadAsync(x.Chair, x.Url("/objection-photos")), HttpStatusCode.Forbidden));
+        Assert.Equal("objection.photo-required", await Problems.AssertProblemAsync(
+            await PostAsync(x.Villager1, x.Url("/objection-photos"), Objection), HttpStatusCode.UnprocessableEntity));
+        // Another household's villager cannot borrow it.
+        Assert.Equal("objection.photo-not-found", await Problems.AssertProblemAsync(
+            await PostAsync(x.Villager2, x.Url("/entries/1/objections"), new { reason = "记错了", photoId }), HttpStatusCode.NotFound));
+
+        var raised = await JsonAsync(await PostAsync(x.Villager1, x.Url("/entries/1/objections"), new { reason = "照片为证", photoId }), HttpStatusCode.Created);
+
+        Assert.Equal(photoId, raised.GetProperty("photoId").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await x.Chair.GetAsync($"/api/v1/villages/{x.V.VillageCode}/evidence/{photoId}")).StatusCode);
+        await using var db = app.NewContext();
+        Assert.Equal(1, await db.EvidencePhotos.CountAsync(p => p.VillageId == x.V.VillageId));
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string url, string? key = null)
+    {
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(Claims.ClaimPagesTests.Jpeg());
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        form.Add(part, "photo", "a.jpg");
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = form };
+        if (key is not null)
+            request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task After_the_window_an_objection_is_a_conflict(DatabaseProvider provider)
     {
         await using var app = await TestApp.StartAsync(provider);
