@@ -147,35 +147,52 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
                 return earlier;
 
             await using var tx = await db.Database.BeginTransactionAsync(token);
-            var head = await LockHeadAsync(command.VillageId, token);
+            await LockHeadAsync(command.VillageId, token);
             // A double tap that waited here behind its twin gets the twin's reversal, not "already reversed".
             if (await ReplayedAsync(command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, token) is { } twin)
                 return twin;
-            var target = await db.LedgerEntries.AsNoTracking()
-                .SingleOrDefaultAsync(e => e.VillageId == command.VillageId && e.Number == command.EntryNumber, token)
-                ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
-            if (target.Kind == EntryKind.Reversal)
-                throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
-            if (target.Kind == EntryKind.BaseGrant)
-                throw new DomainException("entry.reverse-base-grant",
-                    "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
-            if (await db.LedgerEntries.AnyAsync(e => e.VillageId == command.VillageId && e.ReversesEntryId == target.Id, token))
-                throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
-
-            var balances = await LoadBalancesAsync(command.VillageId, [target.HouseholdId], token);
-            var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),
-                SourceKinds.Committee, $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
-                target.RuleId, target.RuleVersion, null, null);
-            Apply(balances[target.HouseholdId], entry, target.Kind);
-            // A reversal counts in the month of its own date, as the new entry it is (see HouseholdMonthTotal).
-            var month = (entry.HouseholdId, HouseholdMonthTotal.MonthOf(entry.OccurredOn));
-            (await LoadMonthTotalsAsync(command.VillageId, [month], token))[month].Add(entry, target.Kind);
-            db.LedgerEntries.Add(entry);
+            var entry = await AppendReversalAsync(command, SourceKinds.Committee, null, token);
             Idempotency.Remember(db, command.VillageId, command.IdempotencyKey, ReverseOperation, requestHash, entry.Id, time.GetUtcNow());
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
             return entry;
         }, ct);
+    }
+
+    /// <summary>
+    /// Appends the reversal of <paramref name="command"/>'s entry inside the caller's open transaction, under the rules of
+    /// <see cref="ReverseAsync"/>, for a use case that writes more in the same transaction (an upheld objection). The
+    /// caller saves, commits, retries through <see cref="WriteRetry"/> and keeps its own Idempotency-Key; the command's key
+    /// is not used here.
+    /// </summary>
+    /// <param name="sourceRef">What the reversal comes from; null names the reversed entry ("entry:12").</param>
+    public async Task<LedgerEntry> AppendReversalAsync(ReverseEntry command, string sourceKind, string? sourceRef, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AppendReversalAsync needs an open transaction.");
+        ValidateReason(command.Reason);
+        var head = await LockHeadAsync(command.VillageId, ct);
+        var target = await db.LedgerEntries.AsNoTracking()
+            .SingleOrDefaultAsync(e => e.VillageId == command.VillageId && e.Number == command.EntryNumber, ct)
+            ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
+        if (target.Kind == EntryKind.Reversal)
+            throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
+        if (target.Kind == EntryKind.BaseGrant)
+            throw new DomainException("entry.reverse-base-grant",
+                "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
+        if (await db.LedgerEntries.AnyAsync(e => e.VillageId == command.VillageId && e.ReversesEntryId == target.Id, ct))
+            throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
+
+        var balances = await LoadBalancesAsync(command.VillageId, [target.HouseholdId], ct);
+        var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),
+            sourceKind, sourceRef ?? $"entry:{target.Number}", command.ActorId, command.ActorId, target.Id, null,
+            target.RuleId, target.RuleVersion, null, null);
+        Apply(balances[target.HouseholdId], entry, target.Kind);
+        // A reversal counts in the month of its own date, as the new entry it is (see HouseholdMonthTotal).
+        var month = (entry.HouseholdId, HouseholdMonthTotal.MonthOf(entry.OccurredOn));
+        (await LoadMonthTotalsAsync(command.VillageId, [month], ct))[month].Add(entry, target.Kind);
+        db.LedgerEntries.Add(entry);
+        return entry;
     }
 
     /// <summary>
@@ -198,7 +215,8 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
 
     /// <summary>
     /// <see cref="MakeEffectiveAsync"/> inside the caller's open transaction, for use cases that change more in the
-    /// same breath (closing a notice, deciding an objection). The caller saves and commits.
+    /// same breath (closing a notice, deciding an objection). It reads the saved rows: the caller saves entries it appended
+    /// in the same transaction first, then saves and commits what this changed.
     /// </summary>
     public async Task<int> MakeEffectiveWithinAsync(Guid villageId, IReadOnlyCollection<long> entryNumbers, CancellationToken ct)
     {

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Claims;
 using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Notices;
 
 namespace VillagePoints.Core.Notifications;
 
@@ -35,6 +37,31 @@ public sealed class NotificationInbox(VillagePointsDb db, TimeProvider time)
             {
                 Id = Ids.New(at), UserId = user, VillageId = claim.VillageId, Kind = kind, ClaimNumber = claim.Number,
                 Points = claim.Points, Reason = claim.ResolutionReason, CreatedAt = at,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Adds, without saving, a notification about an objection for every villager account of the household whose entry
+    /// it names, and for <paramref name="alsoTo"/> (the objector, when a decision is made). <paramref name="skip"/> is
+    /// whoever acted: nobody is told what they did themselves. The caller saves it with the objection's change.
+    /// </summary>
+    public static async Task AddForObjectionAsync(VillagePointsDb db, Objection objection, NotificationKind kind, int points, string? reason,
+        Guid? alsoTo, Guid skip, DateTimeOffset at, CancellationToken ct)
+    {
+        var recipients = await db.RoleAssignments.AsNoTracking()
+            .Where(r => r.VillageId == objection.VillageId && r.HouseholdId == objection.HouseholdId && r.Role == Role.Villager)
+            .Select(r => r.UserId).ToListAsync(ct);
+        if (alsoTo is { } other)
+            recipients.Add(other);
+        // A notification keeps a short reason; the objection itself keeps the whole text.
+        var shortReason = reason is { Length: > LedgerPosting.MaxReasonLength } ? reason[..(LedgerPosting.MaxReasonLength - 1)] + "…" : reason;
+        foreach (var user in recipients.Where(u => u != skip).Distinct())
+        {
+            db.Notifications.Add(new Notification
+            {
+                Id = Ids.New(at), UserId = user, VillageId = objection.VillageId, Kind = kind, ClaimNumber = 0,
+                ObjectionNumber = objection.Number, Points = points, Reason = shortReason, CreatedAt = at,
             });
         }
     }

@@ -298,7 +298,7 @@ public static class ClaimsApi
     /// The handler reads the form itself (so a bearer client needs no antiforgery token and a wrong body is our own problem, not a
     /// bare 415 before the village scope), so the document is told of the multipart body here.
     /// </summary>
-    private static Task DescribePhotoUpload(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
+    internal static Task DescribePhotoUpload(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
         CancellationToken ct)
     {
         operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody

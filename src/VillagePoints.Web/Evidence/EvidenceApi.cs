@@ -29,7 +29,8 @@ public static class EvidenceApi
             .Where(p => p.VillageId == grant.Village.Id && p.Id == id)
             .Select(p => new { p.ContentKey, p.ThumbnailKey, p.Sha256, p.OwnerKind, p.OwnerRef })
             .SingleOrDefaultAsync(ct) ?? throw NotFound();
-        if (!grant.Has(VillagePermission.ReadHouseholdRecords) && !await ClaimIsVisibleAsync(claims, grant, photo.OwnerKind, photo.OwnerRef, ct))
+        if (!grant.Has(VillagePermission.ReadHouseholdRecords) && !await ClaimIsVisibleAsync(claims, grant, photo.OwnerKind, photo.OwnerRef, ct)
+            && !await ObjectionIsOwnAsync(db, grant, photo.OwnerKind, id, ct))
             throw NotFound();
         var thumbnail = string.Equals(size, "thumb", StringComparison.Ordinal);
         var content = await store.OpenReadAsync(thumbnail ? photo.ThumbnailKey : photo.ContentKey, ct) ?? throw NotFound();
@@ -43,6 +44,16 @@ public static class EvidenceApi
         ownerKind == ClaimQueries.EvidenceOwnerKind
         && long.TryParse(ownerRef, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
         && await claims.FindAsync(grant, number, ct) is not null;
+
+    /// <summary>An objection's photo is shown to the household that raised it and the household it is about, as a claim's is.</summary>
+    private static async Task<bool> ObjectionIsOwnAsync(VillagePointsDb db, VillageGrant grant, string ownerKind, Guid photoId, CancellationToken ct)
+    {
+        if (ownerKind != VillagePoints.Web.Notices.ObjectionEvidence.OwnerKind)
+            return false;
+        var own = grant.OwnHouseholds.ToList();
+        return await db.Objections.AnyAsync(o => o.VillageId == grant.Village.Id && o.PhotoId == photoId
+            && (o.RaisedBy == grant.UserId || own.Contains(o.RaisedByHouseholdId) || own.Contains(o.HouseholdId)), ct);
+    }
 
     private static DomainException NotFound() =>
         new(EvidenceErrors.NotFound, "No such photo, or it is not yours to see.", DomainErrorKind.NotFound);

@@ -43,6 +43,7 @@ public static partial class OpenApiSetup
         ["Public verification"] = "Anyone, without signing in, checks a chain head printed on a monthly notice (entry number and hash): is the village's ledger up to that entry unchanged since it was printed, and if not, which entry first differs. Rate-limited per client.",
         ["Activities"] = "Volunteer activities (志愿活动): the committee creates one, villagers check in by scanning its poster or the organiser ticks names, and confirming attendance makes one group-inspection claim per attendee for normal review; each confirmed attendance is one volunteer person-time.",
         ["Notices"] = "The monthly public notice (月度积分公示): a month's entries by household with totals, ranks, the red and black list, objections and the hash-chain head; drafts for the village, publishing opens the publicity window and closing it makes the entries effective; a PDF for the board; published notices readable without login, names masked as the village says.",
+        ["Objections"] = "Objections (异议) to an entry of a published monthly notice, raised by a villager while its publicity window is open (a household objects to an entry once), and the committee's one decision on each: upheld (a reversal, and a corrected entry where needed, both linked to the objection) or dismissed with a reason. An entry with an open objection does not take effect until it is decided.",
     };
 
     private static readonly Dictionary<int, string> ProblemDescriptions = new()

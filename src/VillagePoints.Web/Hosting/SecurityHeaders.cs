@@ -62,7 +62,7 @@ public sealed class RequestSizeLimit(RequestDelegate next)
     public const long MaxPhotoBodyBytes = 6 * VillagePoints.Core.Evidence.PhotoProcessing.MaxBytes + 8 * 1024 * 1024;
 
     private static readonly System.Text.RegularExpressions.Regex PhotoPaths = new(
-        @"^(/villages/[^/]+/(claims(/new|/recommend)?|patrol/\d+)|/api/v1/villages/[^/]+/claims/\d+/photos)/?$",
+        @"^(/villages/[^/]+/(claims(/new|/recommend)?|patrol/\d+|entries/\d+/objection)|/api/v1/villages/[^/]+/(claims/\d+/photos|objection-photos))/?$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase,
         TimeSpan.FromMilliseconds(100));
 

@@ -73,6 +73,8 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Notices.NoticeDesk>();
         services.AddScoped<VillagePoints.Core.Notices.JobLeases>();
         services.AddHostedService<VillagePoints.Web.Notices.NoticeScheduler>();
+        services.AddScoped<VillagePoints.Core.Notices.ObjectionDesk>();
+        services.AddScoped<VillagePoints.Core.Notices.ObjectionQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -194,6 +196,7 @@ public static class VillagePointsApp
         var publicVillage = api.MapPublicGroup().MapGroup("/villages/{villageCode}");
         VillagePoints.Web.Notices.PublicVerificationApi.MapPublicVerificationApi(publicVillage);
         VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(publicVillage);
+        VillagePoints.Web.Notices.ObjectionsApi.MapObjectionsApi(village);
 
         app.MapRazorPages();
     }

@@ -14,7 +14,7 @@ namespace VillagePoints.Web.Notifications;
 
 /// <summary>A notification as its reader sees it: worded in their language, with the claim's page to open.</summary>
 public sealed record NotificationView(Guid Id, NotificationKind Kind, string VillageCode, long ClaimNumber, int Points, string? Reason,
-    string Text, string Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+    string Text, string Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, int? ObjectionNumber = null);
 
 public sealed record NotificationsView(int Unread, IReadOnlyList<NotificationView> Items);
 
@@ -31,9 +31,13 @@ public sealed class NotificationViews(NotificationInbox inbox, VillagePointsDb d
         var villageIds = page.Items.Select(n => n.VillageId).Distinct().ToList();
         var codes = await db.Villages.AsNoTracking().Where(v => villageIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Code, ct);
         return new NotificationsView(page.Unread, page.Items.Select(n => new NotificationView(n.Id, n.Kind, codes[n.VillageId], n.ClaimNumber,
-            n.Points, n.Reason, Word(n), string.Create(CultureInfo.InvariantCulture, $"/villages/{Uri.EscapeDataString(codes[n.VillageId])}/claims/{n.ClaimNumber}"),
-            n.CreatedAt, n.ReadAt)).ToList());
+            n.Points, n.Reason, Word(n), Link(n, codes[n.VillageId]), n.CreatedAt, n.ReadAt, n.ObjectionNumber)).ToList());
     }
+
+    /// <summary>A claim's page, or for an objection's news the objection's page.</summary>
+    private static string Link(Notification n, string villageCode) => n.ObjectionNumber is { } objection
+        ? string.Create(CultureInfo.InvariantCulture, $"/villages/{Uri.EscapeDataString(villageCode)}/objections/{objection}")
+        : string.Create(CultureInfo.InvariantCulture, $"/villages/{Uri.EscapeDataString(villageCode)}/claims/{n.ClaimNumber}");
 
     private string Word(Notification n)
     {
@@ -42,6 +46,9 @@ public sealed class NotificationViews(NotificationInbox inbox, VillagePointsDb d
         {
             NotificationKind.ClaimApproved => text["Notice.Approved", n.ClaimNumber, points],
             NotificationKind.ClaimRejected => text["Notice.Rejected", n.ClaimNumber, n.Reason ?? ""],
+            NotificationKind.ObjectionRaised => text["Objection.Notice.Raised", n.ObjectionNumber ?? 0, points, n.Reason ?? ""],
+            NotificationKind.ObjectionUpheld => text["Objection.Notice.Upheld", n.ObjectionNumber ?? 0, n.Reason ?? ""],
+            NotificationKind.ObjectionDismissed => text["Objection.Notice.Dismissed", n.ObjectionNumber ?? 0, n.Reason ?? ""],
             _ => text["Notice.Returned", n.ClaimNumber, n.Reason ?? ""],
         };
     }

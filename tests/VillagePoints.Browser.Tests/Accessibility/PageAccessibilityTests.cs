@@ -31,6 +31,8 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add($"/villages/{DemoVillage.VillageCode}/claims", Visitor.Villager, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/households/lookup", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/merchant", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/objections/mine", Visitor.Villager, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/objections", Visitor.Administrator, elder);
         }
         return data;
     }

@@ -326,6 +326,7 @@ public sealed class VillageScopeTests
         .Replace("{entryNo:long}", "1", StringComparison.Ordinal)
         .Replace("{recordNo:long}", "1", StringComparison.Ordinal)
         .Replace("{number:long}", "1", StringComparison.Ordinal)
+        .Replace("{objectionNo:int}", "1", StringComparison.Ordinal)
         .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal)
         .Replace("{month}", "2026-10", StringComparison.Ordinal);
 
