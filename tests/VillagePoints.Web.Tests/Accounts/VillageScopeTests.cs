@@ -117,8 +117,30 @@ public sealed class VillageScopeTests
             HttpStatusCode.Forbidden);
     }
 
+    // The published notices, for anyone without signing in: they must not carry a village scope, and must answer anonymously.
+    private static readonly string[] PublicNoticePages = ["public/villages/{code}/notices", "public/villages/{code}/notices/{month}"];
+
     // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
-    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications"];
+    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications",
+        .. PublicNoticePages];
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PublicNoticePages_AnswerAnonymously_WithoutAVillageScope(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var pages = (await PageEndpointsAsync(app)).Where(p => PublicNoticePages.Contains(p.Route)).ToList();
+
+        Assert.Equal(PublicNoticePages.Length, pages.Count);
+        foreach (var page in pages)
+        {
+            Assert.Empty(page.Metadata.GetOrderedMetadata<VillageScopeAttribute>());
+            Assert.Equal([("GET", (string?)null)], page.Handlers);
+            // An unpublished month answers 404 with its own message, not a sign-in redirect.
+            var response = await app.Anonymous().GetAsync(Fill("/" + page.Route, a.VillageCode));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{page.Route} anonymously gave {(int)response.StatusCode}.");
+        }
+    }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task EveryPage_UnderAVillage_CarriesTheVillageScope(DatabaseProvider provider)
@@ -273,6 +295,8 @@ public sealed class VillageScopeTests
         .Replace("{entryNo:long}", "1", StringComparison.Ordinal)
         .Replace("{recordNo:long}", "1", StringComparison.Ordinal)
         .Replace("{number:long}", "1", StringComparison.Ordinal)
+        .Replace("{month}", "2026-01", StringComparison.Ordinal)
+        .Replace("{code}", villageCode, StringComparison.Ordinal)
         .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url) =>
