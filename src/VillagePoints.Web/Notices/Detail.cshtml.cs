@@ -42,6 +42,9 @@ public sealed class NoticeDetailModel(NoticeBook book, NoticeDesk desk, VillageP
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = "late")]
+    public string? Late { get; set; }
+
     /// <summary>One per form shown, so a double tap on Publish publishes once and answers the same.</summary>
     [BindProperty]
     public string FormKey { get; set; } = Guid.NewGuid().ToString("N");
@@ -149,7 +152,8 @@ public sealed class NoticeDetailModel(NoticeBook book, NoticeDesk desk, VillageP
             ObjectionsPath: grant.Has(VillagePermission.DecideObjections) ? $"{VillagePath}/objections" : null,
             SearchPath: NoticePath,
             Query: Query,
-            RuleNamesEn: await NoticeText.RuleNamesAsync(db, Village.Id, ct));
+            RuleNamesEn: await NoticeText.RuleNamesAsync(db, Village.Id, ct),
+            AllLate: Late == "all");
     }
 
     private string? Key(string action) => FormKey is { Length: > 0 and <= 64 } && FormKey.All(char.IsAsciiLetterOrDigit)

@@ -23,6 +23,7 @@ namespace VillagePoints.Web.Notices;
 /// <param name="ObjectionsPath">The committee's objection pages; null for anyone else.</param>
 /// <param name="SearchPath">The page itself, which the household search form submits to.</param>
 /// <param name="RuleNamesEn">English rule names by rule code, when the reader reads English.</param>
+/// <param name="AllLate">List every late entry; otherwise the first <see cref="LateShown"/>, with a link to the rest.</param>
 public sealed record NoticeSheet(
     NoticeDocument Document,
     IReadOnlySet<int> Own,
@@ -33,8 +34,17 @@ public sealed record NoticeSheet(
     string? ObjectionsPath,
     string SearchPath,
     string? Query,
-    IReadOnlyDictionary<string, string>? RuleNamesEn)
+    IReadOnlyDictionary<string, string>? RuleNamesEn,
+    bool AllLate = false)
 {
+    /// <summary>
+    /// Late entries shown before asking: a village's first notice lists its whole history as late, tens of thousands
+    /// of lines that would make the page too heavy for a phone.
+    /// </summary>
+    public const int LateShown = 100;
+
+    public IReadOnlyList<NoticeLine> Late() => AllLate || Document.Late.Count <= LateShown ? Document.Late : Document.Late.Take(LateShown).ToList();
+
     /// <summary>The longest household search the form accepts.</summary>
     public const int MaxQueryLength = 40;
 

@@ -27,6 +27,9 @@ public sealed class PublicNoticeModel(NoticeBook book, VillagePointsDb db, IStri
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = "late")]
+    public string? Late { get; set; }
+
     public string ListPath => $"/public/villages/{Uri.EscapeDataString(Code)}/notices";
 
     public async Task<IActionResult> OnGetAsync(string code, string month, CancellationToken ct)
@@ -55,7 +58,8 @@ public sealed class PublicNoticeModel(NoticeBook book, VillagePointsDb db, IStri
         Sheet = new NoticeSheet(doc, new HashSet<int>(), EntriesPath: null,
             VerificationUrl: NoticeText.VerificationUrl(Request, code, doc.ChainHead),
             PdfPath: null, PrintPath: $"{path}/print", ObjectionsPath: null, SearchPath: path, Query: Query,
-            RuleNamesEn: await NoticeText.RuleNamesAsync(db, villageId, ct));
+            RuleNamesEn: await NoticeText.RuleNamesAsync(db, villageId, ct),
+            AllLate: Late == "all");
         return Page();
     }
 }

@@ -98,7 +98,7 @@ public sealed partial class NoticePageTests
         Assert.Contains("发布公示（公示 7 天）", draft, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, publish.StatusCode);
         Assert.Contains("已发布。公示期至", published, StringComparison.Ordinal);
-        Assert.Contains("公示中，至", published, StringComparison.Ordinal);
+        Assert.Contains("7 天，至", published, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=Publish", published, StringComparison.Ordinal);
         Assert.Contains("handler=Close", published, StringComparison.Ordinal);
         // The publish form is gone from a published notice; posting anyway is refused with the reason at the top.
