@@ -148,6 +148,7 @@ public sealed partial class NoticePageTests
         var my = await villager.GetStringAsync("/my");
         var open = await villager.GetStringAsync(path);
         var committee = await member.GetStringAsync(path);
+        var english = await villager.GetStringAsync(path + "?culture=en-US&ui-culture=en-US");
         await CloseAsync(app, v);
         var closed = await villager.GetStringAsync(path);
 
@@ -168,6 +169,11 @@ public sealed partial class NoticePageTests
         Assert.DoesNotContain("/objection\"", committee, StringComparison.Ordinal);
         Assert.DoesNotContain("/objection\"", closed, StringComparison.Ordinal);
         Assert.DoesNotContain("aria-current=\"true\"", committee, StringComparison.Ordinal);
+        // The same page in English.
+        Assert.Contains("Points notice, ", english, StringComparison.Ordinal);
+        Assert.Contains("My household", english, StringComparison.Ordinal);
+        Assert.Contains("I object", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Notices.", english, StringComparison.Ordinal);
         // A villager cannot publish or close.
         Assert.DoesNotContain("handler=Close", open, StringComparison.Ordinal);
     }
