@@ -7,6 +7,7 @@ using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Notices;
 using VillagePoints.TestSupport;
+using VillagePoints.Web.Notices;
 using VillagePoints.Web.Tests.Infrastructure;
 
 namespace VillagePoints.Web.Tests.Notices;
@@ -306,4 +307,30 @@ public sealed partial class NoticePageTests
         Assert.True(html.IndexOf($"/notices/{thisMonth}\"", StringComparison.Ordinal) < html.IndexOf($"/notices/{LastMonthText}\"", StringComparison.Ordinal),
             "The list is not newest first.");
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_first_notice_with_a_long_history_shows_its_late_entries_a_hundred_at_a_time_and_all_on_request(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        await using (var db = app.NewContext())
+        {
+            var posting = new LedgerPosting(db, TimeProvider.System);
+            for (var i = 0; i < 101; i++)
+                await posting.PostAsync(new PostEntry(v.VillageId, v.HouseholdIds[0], 1, EntryKind.Award, "清理卫生死角", SourceKinds.Committee,
+                    OccurredOn: LastMonthDay.AddMonths(-1)));
+        }
+        var member = await app.PageClientAsync(TestApp.In(v, Role.CommitteeMember));
+
+        var first = await member.GetStringAsync(NoticePath(v, LastMonthText));
+        var all = await member.GetStringAsync(NoticePath(v, LastMonthText) + "?late=all");
+
+        Assert.Equal(NoticeSheet.LateShown, LateLine().Matches(first).Count);
+        Assert.Contains("显示全部 101 条补录条目", first, StringComparison.Ordinal);
+        Assert.Equal(101, LateLine().Matches(all).Count);
+        Assert.DoesNotContain("显示全部 101 条补录条目", all, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<span class=\"nl-hh\">")]
+    private static partial Regex LateLine();
 }
