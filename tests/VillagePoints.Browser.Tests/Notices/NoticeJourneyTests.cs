@@ -56,6 +56,7 @@ public sealed class NoticeJourneyTests(BrowserApp app)
             await using var context = await app.SignedInContextAsync(villager, elder);
             var page = await context.NewPageAsync();
             await page.GotoAsync("/my");
+            await SaveScreenshotAsync(page, elder ? "villager-home-elder" : "villager-home");
             await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^本月公示") }).ClickAsync();
 
             await Expect(page).ToHaveURLAsync(new Regex($"/villages/{DemoVillage.VillageCode}/notices/\\d{{4}}-\\d{{2}}$"));
