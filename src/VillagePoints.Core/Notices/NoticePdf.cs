@@ -63,10 +63,5 @@ public sealed class NoticePdf(string fontFolder = CjkFont.DefaultFontFolder)
 
     /// <summary>Where the public verification page answers for a chain head; the caller puts its host in front.</summary>
     public static string VerificationPath(string villageCode, NoticeChainHead head)
-    {
-        ArgumentNullException.ThrowIfNull(villageCode);
-        ArgumentNullException.ThrowIfNull(head);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"/public/villages/{Uri.EscapeDataString(villageCode)}/verification?entry={head.EntryNumber}&hash={Uri.EscapeDataString(head.Hash)}");
-    }
+        => PublicVerification.PathFor(villageCode, head);
 }

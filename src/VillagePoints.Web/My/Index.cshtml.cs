@@ -11,7 +11,7 @@ using VillagePoints.Web.Ledger;
 namespace VillagePoints.Web.My;
 
 /// <summary>The villager's home: the household's points and, line by line, why they changed.</summary>
-public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, HouseholdQueries households, LedgerQueries ledger) : PageModel
+public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, HouseholdQueries households, LedgerQueries ledger, TimeProvider time) : PageModel
 {
     public const int PageSize = 30;
     public const string Path = "/my";
@@ -29,6 +29,11 @@ public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, Househ
     public bool IsStaff { get; private set; }
 
     public string? HouseholdPath { get; private set; }
+
+    /// <summary>本月公示: the newest published notice, else last month's draft; null before the village's first month is over.</summary>
+    public string? NoticePath { get; private set; }
+
+    public string? NoticeMonth { get; private set; }
 
     public string ClaimsPath => $"/villages/{Uri.EscapeDataString(Village!.Code)}/claims";
 
@@ -53,6 +58,14 @@ public sealed class MyHomeModel(VillageAccess access, VillagePointsDb db, Househ
         var page = await ledger.HistoryAsync(villageId, household.Id, household.Number, Before, PageSize, ct);
         History = new LedgerLinesView(page.Entries, Path, Before, page.NextBefore);
         HouseholdPath = $"/villages/{Uri.EscapeDataString(Village.Code)}/households/{household.Number}";
+        var newest = await db.Notices.AsNoTracking().Where(n => n.VillageId == villageId).OrderByDescending(n => n.Month)
+            .Select(n => (int?)n.Month).FirstOrDefaultAsync(ct);
+        var month = newest ?? Core.Notices.NoticeMonth.Previous(Core.Notices.NoticeMonth.Of(BusinessCalendar.Today(time)));
+        if (month >= Core.Notices.NoticeMonth.Of(Village.StartedOn))
+        {
+            NoticeMonth = Core.Notices.NoticeMonth.Format(month);
+            NoticePath = $"/villages/{Uri.EscapeDataString(Village.Code)}/notices/{NoticeMonth}";
+        }
         return Page();
     }
 }

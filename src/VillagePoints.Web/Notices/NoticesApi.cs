@@ -100,7 +100,8 @@ public static class NoticesApi
     /// (a printed code must not depend on the Host header of whoever asked), otherwise the address of this request.
     /// </summary>
     public static string PublicBase(HttpContext http, IConfiguration configuration) =>
-        configuration[PublicBaseUrlKey] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+        configuration[PublicBaseUrlKey] is { Length: > 0 } configured ? configured.TrimEnd('/')
+            : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
 
     /// <summary>A4 unless the board is A3 (<c>?paper=a3</c>).</summary>
     public static NoticePaper PaperFrom(string? paper) =>

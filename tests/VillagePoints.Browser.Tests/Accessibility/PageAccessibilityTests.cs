@@ -33,6 +33,8 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add($"/villages/{DemoVillage.VillageCode}/merchant", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/objections/mine", Visitor.Villager, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/objections", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/notices", Visitor.Villager, elder);
+            data.Add($"/public/villages/{DemoVillage.VillageCode}/notices", Visitor.Anonymous, elder);
         }
         return data;
     }

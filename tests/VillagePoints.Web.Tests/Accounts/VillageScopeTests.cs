@@ -123,7 +123,9 @@ public sealed class VillageScopeTests
         {
             Assert.Empty(page.Metadata.GetOrderedMetadata<VillageScopeAttribute>());
             var response = await client.GetAsync(Fill("/" + page.Route, a.VillageCode) + query);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Page {page.Route} anonymously gave {(int)response.StatusCode} {response.Headers.Location}");
+            // A month with no published notice is a 404 page with its message; never a sign-in, a refusal or a failure.
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound,
+                $"Page {page.Route} anonymously gave {(int)response.StatusCode} {response.Headers.Location}");
         }
         var answer = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/public/villages/{a.VillageCode}/verification{query}");
         Assert.True(answer.GetProperty("intact").GetBoolean());
@@ -167,8 +169,30 @@ public sealed class VillageScopeTests
             HttpStatusCode.Forbidden);
     }
 
+    // The published notices, for anyone without signing in: they must not carry a village scope, and must answer anonymously.
+    private static readonly string[] PublicNoticePages = ["public/villages/{code}/notices", "public/villages/{code}/notices/{month}"];
+
     // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
-    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications"];
+    private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications",
+        .. PublicNoticePages];
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PublicNoticePages_AnswerAnonymously_WithoutAVillageScope(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var a = await VillageBuilder.ArrangeAsync(app.Database, 1);
+        var pages = (await PageEndpointsAsync(app)).Where(p => PublicNoticePages.Contains(p.Route)).ToList();
+
+        Assert.Equal(PublicNoticePages.Length, pages.Count);
+        foreach (var page in pages)
+        {
+            Assert.Empty(page.Metadata.GetOrderedMetadata<VillageScopeAttribute>());
+            Assert.Equal([("GET", (string?)null)], page.Handlers);
+            // An unpublished month answers 404 with its own message, not a sign-in redirect.
+            var response = await app.Anonymous().GetAsync(Fill("/" + page.Route, a.VillageCode));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{page.Route} anonymously gave {(int)response.StatusCode}.");
+        }
+    }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task EveryPage_UnderAVillage_CarriesTheVillageScope(DatabaseProvider provider)
@@ -327,8 +351,9 @@ public sealed class VillageScopeTests
         .Replace("{recordNo:long}", "1", StringComparison.Ordinal)
         .Replace("{number:long}", "1", StringComparison.Ordinal)
         .Replace("{objectionNo:int}", "1", StringComparison.Ordinal)
-        .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal)
-        .Replace("{month}", "2026-10", StringComparison.Ordinal);
+        .Replace("{month}", "2026-01", StringComparison.Ordinal)
+        .Replace("{code}", villageCode, StringComparison.Ordinal)
+        .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url) =>
         client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)

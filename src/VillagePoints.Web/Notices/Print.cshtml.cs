@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using VillagePoints.Core;
+using VillagePoints.Core.Notices;
+
+namespace VillagePoints.Web.Notices;
+
+/// <summary>
+/// A published notice laid out for the village board in large type, on A4 or A3 (<c>?paper=a3</c>): the browser's print
+/// dialog does the rest. Public like the notice itself, with names masked as the village says.
+/// </summary>
+[AllowAnonymous]
+public sealed class NoticePrintModel(NoticeBook book, IStringLocalizer<SharedResource> text) : PageModel
+{
+    public string Code { get; private set; } = "";
+
+    public NoticePrintView? View { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public string NoticePath => $"/public/villages/{Uri.EscapeDataString(Code)}/notices";
+
+    public async Task<IActionResult> OnGetAsync(string code, string month, string? paper, CancellationToken ct)
+    {
+        Code = code;
+        NoticeDocument? doc;
+        try
+        {
+            doc = code.Length > 40 ? null : await book.ReadPublicAsync(code, month, ct);
+        }
+        catch (DomainException ex)
+        {
+            Problem = NoticeText.Problem(text, ex);
+            Response.StatusCode = NoticeText.StatusFor(ex);
+            return Page();
+        }
+        if (doc is null)
+        {
+            Problem = text["Notices.NotPublic"].Value;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        View = new NoticePrintView(doc, NoticePrintView.PaperFrom(paper), NoticeText.VerificationUrl(Request, code, doc.ChainHead));
+        return Page();
+    }
+}

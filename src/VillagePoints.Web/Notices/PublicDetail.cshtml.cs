@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using VillagePoints.Core;
+using VillagePoints.Core.Data;
+using VillagePoints.Core.Notices;
+
+namespace VillagePoints.Web.Notices;
+
+/// <summary>
+/// A published notice for anyone, no sign-in: the same sheet as the members', with names masked when the village says
+/// so, no objection links and no PDF. A draft is not public: it answers as a month with no notice.
+/// </summary>
+[AllowAnonymous]
+public sealed class PublicNoticeModel(NoticeBook book, VillagePointsDb db, IStringLocalizer<SharedResource> text) : PageModel
+{
+    public string Code { get; private set; } = "";
+
+    public string MonthText { get; private set; } = "";
+
+    public NoticeSheet? Sheet { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "late")]
+    public string? Late { get; set; }
+
+    public string ListPath => $"/public/villages/{Uri.EscapeDataString(Code)}/notices";
+
+    public async Task<IActionResult> OnGetAsync(string code, string month, CancellationToken ct)
+    {
+        Code = code;
+        MonthText = month;
+        NoticeDocument? doc;
+        try
+        {
+            doc = code.Length > 40 ? null : await book.ReadPublicAsync(code, month, ct);
+        }
+        catch (DomainException ex)
+        {
+            Problem = NoticeText.Problem(text, ex);
+            Response.StatusCode = NoticeText.StatusFor(ex);
+            return Page();
+        }
+        if (doc is null)
+        {
+            Problem = text["Notices.NotPublic"].Value;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        var villageId = await db.Villages.AsNoTracking().Where(v => v.Code == code).Select(v => v.Id).SingleAsync(ct);
+        var path = $"{ListPath}/{Uri.EscapeDataString(month)}";
+        Sheet = new NoticeSheet(doc, new HashSet<int>(), EntriesPath: null,
+            VerificationUrl: NoticeText.VerificationUrl(Request, code, doc.ChainHead),
+            PdfPath: null, PrintPath: $"{path}/print", ObjectionsPath: null, SearchPath: path, Query: Query,
+            RuleNamesEn: await NoticeText.RuleNamesAsync(db, villageId, ct),
+            AllLate: Late == "all");
+        return Page();
+    }
+}
