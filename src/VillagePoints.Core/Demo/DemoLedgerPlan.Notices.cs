@@ -106,7 +106,9 @@ internal sealed partial class DemoLedgerPlan
             // A closed notice's objections are raised and decided while its window is open.
             var decidedBy = notice.Closed ? notice.WindowClosesAt - TimeSpan.FromHours(1) : now;
             var raisedBy = notice.Closed ? decidedBy - TimeSpan.FromHours(1) : now;
-            for (var n = 0; n < count && open < raisedBy; n++)
+            // The notice on the board gets a few tries, so that it has its open objection.
+            var tries = notice.Closed ? count : 5;
+            for (var n = 0; n < tries && planned.Count(p => p.Objection.NoticeMonth == notice.Month) < count && open < raisedBy; n++)
             {
                 var kind = ObjectionKinds[Weighted(kindWeights)].Kind;
                 if (!notice.Closed && kind.Upheld)

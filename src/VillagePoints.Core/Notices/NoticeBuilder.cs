@@ -1,6 +1,8 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Activities;
+using VillagePoints.Core.Claims;
+using VillagePoints.Core.Rules;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 
@@ -116,12 +118,18 @@ public sealed class NoticeBuilder(VillagePointsDb db, TimeProvider time)
             .ToDictionaryAsync(x => x.HouseholdId, x => x.Net, ct);
 
         var entries = await coverage.Entries(db.LedgerEntries.AsNoTracking(), villageId).OrderBy(e => e.Number).ToListAsync(ct);
-        var numbers = entries.Select(e => e.Number).ToList();
-        var first = numbers.Count > 0 ? numbers[0] : 0;
-        var claimChannels = await db.Claims.AsNoTracking()
-            .Where(c => c.VillageId == villageId && c.EntryNumber != null && c.EntryNumber >= first && c.EntryNumber <= coverage.HeadNumber)
-            .Select(c => new { c.EntryNumber, c.Channel }).ToListAsync(ct);
-        var channelOf = claimChannels.ToDictionary(c => c.EntryNumber!.Value, c => c.Channel.ToString());
+        // An entry from a claim names it ("claim:12"): look the claims up by number, which is indexed, not by entry number.
+        var claimNumbers = entries.Where(e => e.SourceKind == SourceKinds.Claim).Select(e => ClaimNumber(e.SourceRef)).OfType<long>().Distinct().ToList();
+        var numbers = entries.Select(e => e.Number).ToHashSet();
+        var claimChannels = new List<(long EntryNumber, ClaimChannel Channel)>();
+        foreach (var chunk in claimNumbers.Chunk(1000))
+        {
+            claimChannels.AddRange((await db.Claims.AsNoTracking()
+                    .Where(c => c.VillageId == villageId && chunk.Contains(c.Number) && c.EntryNumber != null)
+                    .Select(c => new { c.EntryNumber, c.Channel }).ToListAsync(ct))
+                .Select(c => (c.EntryNumber!.Value, c.Channel)));
+        }
+        var channelOf = claimChannels.Where(c => numbers.Contains(c.EntryNumber)).ToDictionary(c => c.EntryNumber, c => c.Channel.ToString());
         var ruleIds = entries.Where(e => e.RuleId != null).Select(e => e.RuleId!.Value).Distinct().ToList();
         var rules = await db.Rules.AsNoTracking().Where(r => r.VillageId == villageId && ruleIds.Contains(r.Id))
             .ToDictionaryAsync(r => r.Id, r => (r.Code, r.NameZh), ct);
@@ -216,6 +224,12 @@ public sealed class NoticeBuilder(VillagePointsDb db, TimeProvider time)
                         ObjectionState.Open.ToString().ToLowerInvariant(), o.RaisedAt, null, null, null, null);
             }).ToList();
     }
+
+    private static long? ClaimNumber(string? sourceRef) =>
+        sourceRef is not null && sourceRef.StartsWith("claim:", StringComparison.Ordinal)
+        && long.TryParse(sourceRef.AsSpan("claim:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n
+            : null;
 
     /// <summary>Standard competition ranking by points, highest first: equal points share a rank and the next rank skips.</summary>
     private static Dictionary<Guid, int> Ranks(IEnumerable<(Guid Id, long Points)> points)

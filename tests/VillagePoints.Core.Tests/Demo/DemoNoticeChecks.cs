@@ -4,6 +4,7 @@ using VillagePoints.Core.Data;
 using VillagePoints.Core.Demo;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Notices;
+using VillagePoints.Core.Rules;
 
 namespace VillagePoints.Core.Tests.Demo;
 
@@ -71,6 +72,9 @@ internal static class DemoNoticeChecks
             var covered = await coverage.Entries(db.LedgerEntries.AsNoTracking(), village.Id).OrderBy(e => e.Number).Select(e => e.Number).ToListAsync();
             Assert.Equal(covered, doc.Households.SelectMany(h => h.Entries).Select(l => l.Number).Order());
             Assert.Equal(covered.Count, doc.Summary.Entries);
+            // A line from a claim shows the claim's channel; the rest, where the entry came from.
+            Assert.All(doc.Households.SelectMany(h => h.Entries), l =>
+                Assert.True(Enum.TryParse<ClaimChannel>(l.Channel, out _) || l.Channel is SourceKinds.Opening or SourceKinds.Objection, l.Channel));
         }
     }
 
