@@ -3,6 +3,7 @@ using VillagePoints.Core.Activities;
 using VillagePoints.Core.Claims;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Notices;
 using VillagePoints.Core.Places;
 using VillagePoints.Core.Rules;
 
@@ -28,7 +29,8 @@ internal sealed record LedgerProfile(DateOnly Opening, int AwardPoints, int Dedu
 /// What the plan writes: the ledger in entry order, every claim, numbered, whatever became of it, and the volunteer
 /// activities with their rosters.
 /// </summary>
-internal sealed record DemoHistory(List<PostEntry> Entries, List<Claim> Claims, List<Activity> Activities, List<ActivityAttendance> Attendances);
+internal sealed record DemoHistory(List<PostEntry> Entries, List<Claim> Claims, List<Activity> Activities, List<ActivityAttendance> Attendances,
+    List<DemoNotice> Notices, List<Objection> Objections);
 
 /// <summary>A person of a household, for activity rosters.</summary>
 internal sealed record DemoMember(Guid Id, string Name);
@@ -40,7 +42,7 @@ internal sealed record DemoMember(Guid Id, string Name);
 /// village says so) and, once approved, posted as <see cref="ClaimDesk"/> posts it. A few claims are
 /// rejected or returned; the newest still wait for review, so the queue has work today.
 /// </summary>
-internal sealed class DemoLedgerPlan
+internal sealed partial class DemoLedgerPlan
 {
     public const string BaseReason = "基础分";
 
@@ -137,10 +139,10 @@ internal sealed class DemoLedgerPlan
 
     private DemoHistory History(Guid villageId, IReadOnlyList<Guid> households, VillageSettings settings, LedgerProfile profile)
     {
-        var monthStart = new DateOnly(today.Year, today.Month, 1);
-        // Last month's entries stay publicised until its notice's window has closed.
-        var publicisedFrom = today.Day <= settings.PublicityWindowDays ? monthStart.AddMonths(-1) : monthStart;
-        EntryState StateOf(DateOnly day) => day >= publicisedFrom ? EntryState.Publicised : EntryState.Effective;
+        // Every month's notice has closed but last month's (still on the board) and this month's (a draft), and no
+        // entry comes late to its notice: an entry is effective when its month's notice has closed.
+        var lastClosed = NoticeMonth.Previous(NoticeMonth.Previous(NoticeMonth.Of(today)));
+        EntryState StateOf(DateOnly day) => NoticeMonth.Of(day) <= lastClosed ? EntryState.Effective : EntryState.Publicised;
 
         var opening = profile.Opening < today ? profile.Opening : today.AddDays(-1);
         var entries = new List<PostEntry>(households.Count * 60);
@@ -241,19 +243,25 @@ internal sealed class DemoLedgerPlan
         approved.Sort((x, y) => x.Claim.ResolvedAt!.Value != y.Claim.ResolvedAt!.Value
             ? x.Claim.ResolvedAt.Value.CompareTo(y.Claim.ResolvedAt.Value)
             : x.Claim.Number.CompareTo(y.Claim.Number));
+        var claimsByEntry = new Dictionary<Guid, Claim>(approved.Count);
         foreach (var (claim, rule) in approved)
         {
             var at = claim.ResolvedAt!.Value;
+            var id = ids.New(at);
             entries.Add(new PostEntry(villageId, claim.HouseholdId, claim.Points,
                 rule.Direction == RuleDirection.Deduction ? EntryKind.Deduction : EntryKind.Award, rule.NameZh, SourceKinds.Claim,
                 SourceRef: string.Create(CultureInfo.InvariantCulture, $"claim:{claim.Number}"),
                 SubmittedBy: claim.SubmittedBy, ApprovedBy: claim.ResolvedBy, OccurredOn: claim.OccurredOn,
-                State: StateOf(BusinessCalendar.DateOf(at)), RuleId: claim.RuleId, RuleVersion: claim.RuleVersion,
-                RecordedAt: at, Id: ids.New(at)));
-            // The ledger starts empty, so an entry's number is its place in the list.
-            claim.EntryNumber = entries.Count;
+                State: StateOf(claim.OccurredOn), RuleId: claim.RuleId, RuleVersion: claim.RuleVersion,
+                RecordedAt: at, Id: id));
+            claimsByEntry[id] = claim;
         }
-        return new DemoHistory(entries, claims, FinishActivities(activities, claims, attendances, attendeeNames), attendances);
+
+        var notices = ScheduleNotices(entries, opening, settings.PublicityWindowDays);
+        var (objections, added) = PlanObjections(villageId, households, entries, notices, StateOf);
+        // The ledger starts empty, so an entry's number is its place in the list.
+        entries = Merge(entries, added, claimsByEntry, objections, notices);
+        return new DemoHistory(entries, claims, FinishActivities(activities, claims, attendances, attendeeNames), attendances, notices, objections);
     }
 
     /// <summary>

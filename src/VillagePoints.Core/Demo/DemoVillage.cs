@@ -4,6 +4,7 @@ using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Notices;
 using VillagePoints.Core.Places;
 
 namespace VillagePoints.Core.Demo;
@@ -143,7 +144,8 @@ public static class DemoVillage
             gaocunRules.Rules, gaocunRules.Versions, now);
 
         var total = shuixinRows.Count + gaocunRows.Count + users.Count + shuixinPlan.Entries.Count + gaocunPlan.Entries.Count
-            + shuixinPlan.Claims.Count + gaocunPlan.Claims.Count + shuixinPlan.Attendances.Count + gaocunPlan.Attendances.Count;
+            + shuixinPlan.Claims.Count + gaocunPlan.Claims.Count + shuixinPlan.Attendances.Count + gaocunPlan.Attendances.Count
+            + shuixinPlan.Notices.Count + gaocunPlan.Notices.Count + shuixinPlan.Objections.Count + gaocunPlan.Objections.Count;
         var done = 0;
         progress?.Report((done, total));
 
@@ -178,6 +180,7 @@ public static class DemoVillage
         progress?.Report((done, total));
 
         var posting = new LedgerPosting(db, time);
+        var chairs = new Dictionary<Guid, Guid> { [shuixin.Id] = byRole[(Role.CommitteeChair, Scope.Shuixin)].Id, [gaocun.Id] = byRole[(Role.CommitteeChair, Scope.Gaocun)].Id };
         foreach (var (villageId, plan) in new[] { (shuixin.Id, shuixinPlan), (gaocun.Id, gaocunPlan) })
         {
             foreach (var batch in plan.Entries.Chunk(BatchSize))
@@ -201,6 +204,14 @@ public static class DemoVillage
                 done += batch.Length;
                 progress?.Report((done, total));
             }
+            db.Objections.AddRange(plan.Objections);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            done += plan.Objections.Count;
+            // Last, as each was built from the ledger and the rosters as they stood when it went up.
+            await PublishNoticesAsync(db, villageId, plan.Notices, chairs[villageId], new DemoIds(DemoPopulation.Seed + 21), ct);
+            done += plan.Notices.Count;
+            progress?.Report((done, total));
         }
         if (evidence is not null)
         {
@@ -210,6 +221,50 @@ public static class DemoVillage
             db.ChangeTracker.Clear();
         }
         return true;
+    }
+
+    /// <summary>
+    /// Publishes each month's notice as it would have been published then: built by <see cref="NoticeBuilder"/> as of its
+    /// publication, up to the last entry recorded before it, with its window as <see cref="NoticeDesk"/> sets it; a closed
+    /// one was closed by the scheduled job when its window ran out. Nobody is notified of history.
+    /// </summary>
+    private static async Task PublishNoticesAsync(VillagePointsDb db, Guid villageId, List<DemoNotice> notices, Guid chair, DemoIds ids,
+        CancellationToken ct)
+    {
+        var previous = (Month: 0, Head: 0L);
+        foreach (var n in notices)
+        {
+            var draft = await new NoticeBuilder(db, new FixedTime(n.PublishedAt)).BuildDraftAsync(villageId, n.Month, n.HeadNumber, ct);
+            var document = draft with { State = NoticeDocument.Published, PublishedAt = n.PublishedAt, WindowClosesAt = n.WindowClosesAt };
+            var json = NoticeBook.Serialize(document);
+            db.Notices.Add(new Notice
+            {
+                VillageId = villageId,
+                Id = ids.New(n.PublishedAt),
+                Month = n.Month,
+                State = n.Closed ? NoticeState.Closed : NoticeState.Published,
+                HeadNumber = draft.ChainHead.EntryNumber,
+                HeadHash = draft.ChainHead.Hash,
+                PreviousMonth = previous.Month,
+                PreviousHeadNumber = previous.Head,
+                PublishedAt = n.PublishedAt,
+                PublishedBy = chair,
+                WindowClosesAt = n.WindowClosesAt,
+                ClosedAt = n.Closed ? n.WindowClosesAt : null,
+                Document = json,
+                DocumentHash = NoticeBook.Hash(json),
+            });
+            // The next notice's coverage starts from this one's head, read back from the database.
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            previous = (n.Month, draft.ChainHead.EntryNumber);
+        }
+    }
+
+    /// <summary>A clock stopped at one instant: the moment a notice of the past was published.</summary>
+    private sealed class FixedTime(DateTimeOffset at) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => at;
     }
 
     private sealed record VillageRows(List<VillagerGroup> Groups, List<Household> Households, List<Person> People)

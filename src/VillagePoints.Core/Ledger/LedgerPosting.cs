@@ -3,7 +3,11 @@ using VillagePoints.Core.Data;
 
 namespace VillagePoints.Core.Ledger;
 
-/// <summary>A request to append one entry. Reversals go through <see cref="LedgerPosting.ReverseAsync"/>.</summary>
+/// <summary>
+/// A request to append one entry. Reversals go through <see cref="LedgerPosting.ReverseAsync"/>; a batch may carry one
+/// only as a <see cref="EntryKind.Reversal"/> naming the entry it <paramref name="Reverses"/> (a replayed history: the demo
+/// seed), under the same rules, with the opposite amount and taking its target's state.
+/// </summary>
 public sealed record PostEntry(
     Guid VillageId,
     Guid HouseholdId,
@@ -20,7 +24,8 @@ public sealed record PostEntry(
     Guid? RuleId = null,
     int? RuleVersion = null,
     DateTimeOffset? RecordedAt = null,
-    Guid? Id = null);
+    Guid? Id = null,
+    Guid? Reverses = null);
 
 public sealed record ReverseEntry(Guid VillageId, long EntryNumber, string Reason, Guid? ActorId, string? IdempotencyKey = null);
 
@@ -96,24 +101,58 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         var balances = await LoadBalancesAsync(villageId, householdIds, ct);
         var months = await LoadMonthTotalsAsync(villageId,
             commands.Select(c => (c.HouseholdId, HouseholdMonthTotal.MonthOf(OccurredOnOf(c, now)))).ToList(), ct);
+        var reversals = await LoadReversalTargetsAsync(villageId, commands, ct);
         var appended = new List<LedgerEntry>(commands.Count);
         foreach (var c in commands)
         {
-            var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
-                c.SubmittedBy, c.ApprovedBy, null, c.OccurredOn, c.RuleId, c.RuleVersion, c.RecordedAt, c.Id);
+            var target = c.Reverses is { } reverses ? ReversalTarget(reversals, appended, c, reverses) : null;
+            var entry = NewEntry(head, c.HouseholdId, c.Amount, c.Kind, target?.State ?? c.State, c.Reason.Trim(), c.SourceKind, c.SourceRef,
+                c.SubmittedBy, c.ApprovedBy, c.Reverses, c.OccurredOn, c.RuleId, c.RuleVersion, c.RecordedAt, c.Id);
             var balance = balances[c.HouseholdId];
-            Apply(balance, entry);
+            Apply(balance, entry, target?.Kind);
             // Under the chain-head lock, so parallel redemptions see each other's effect. Deductions may
             // still take a balance below zero: a household cannot refuse a penalty.
             if (c.Kind == EntryKind.Redemption && Spendable(balance, village.AllowSpendBeforeEffective) < 0)
                 throw new DomainException("balance.insufficient", "The household does not have enough spendable points for this redemption.",
                     DomainErrorKind.Conflict);
-            MonthRow(months, villageId, entry).Add(entry);
+            MonthRow(months, villageId, entry).Add(entry, target?.Kind);
             appended.Add(entry);
             Idempotency.Remember(db, villageId, c.IdempotencyKey, PostOperation, RequestHash(c), entry.Id, now);
         }
         db.LedgerEntries.AddRange(appended);
         return appended;
+    }
+
+    /// <summary>The saved entries a batch's reversals name, and which of them are reversed already.</summary>
+    private async Task<(Dictionary<Guid, LedgerEntry> Targets, HashSet<Guid> Reversed)> LoadReversalTargetsAsync(Guid villageId,
+        IReadOnlyList<PostEntry> commands, CancellationToken ct)
+    {
+        var ids = commands.Where(c => c.Reverses is not null).Select(c => c.Reverses!.Value).Distinct().ToList();
+        if (ids.Count == 0)
+            return ([], []);
+        var targets = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == villageId && ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+        var reversed = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.VillageId == villageId && e.ReversesEntryId != null && ids.Contains(e.ReversesEntryId.Value))
+            .Select(e => e.ReversesEntryId!.Value).ToListAsync(ct);
+        return (targets, reversed.ToHashSet());
+    }
+
+    /// <summary>The entry a batch's reversal undoes, saved or earlier in the batch, checked as <see cref="ReverseAsync"/> checks it.</summary>
+    private static LedgerEntry ReversalTarget((Dictionary<Guid, LedgerEntry> Targets, HashSet<Guid> Reversed) reversals, List<LedgerEntry> appended,
+        PostEntry c, Guid reverses)
+    {
+        var target = reversals.Targets.GetValueOrDefault(reverses) ?? appended.FirstOrDefault(e => e.Id == reverses)
+            ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
+        if (target.Kind == EntryKind.Reversal)
+            throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
+        if (target.Kind == EntryKind.BaseGrant)
+            throw new DomainException("entry.reverse-base-grant",
+                "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
+        if (!reversals.Reversed.Add(target.Id))
+            throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
+        if (c.HouseholdId != target.HouseholdId || c.Amount != -target.Amount)
+            throw new DomainException("entry.amount-sign", $"A reversal of entry {target.Number} has its household and the amount {-target.Amount}.");
+        return target;
     }
 
     /// <summary>
@@ -259,10 +298,16 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         balance.Effective + (allowSpendBeforeEffective ? balance.Publicised : Math.Min(0, balance.Publicised));
 
     /// <summary>The canonical fingerprint of a post, so a retry with the same key is recognised as the same request.</summary>
-    public static string RequestHash(PostEntry c) => Idempotency.Fingerprint(PostOperation)
-        .Add(c.VillageId).Add(c.HouseholdId).Add(c.Amount).Add(c.Kind).Add(c.Reason.Trim()).Add(c.SourceKind).Add(c.SourceRef)
-        .Add(c.SubmittedBy).Add(c.ApprovedBy).Add(c.OccurredOn).Add(c.State).Add(c.RuleId).Add(c.RuleVersion)
-        .Hash();
+    public static string RequestHash(PostEntry c)
+    {
+        var fingerprint = Idempotency.Fingerprint(PostOperation)
+            .Add(c.VillageId).Add(c.HouseholdId).Add(c.Amount).Add(c.Kind).Add(c.Reason.Trim()).Add(c.SourceKind).Add(c.SourceRef)
+            .Add(c.SubmittedBy).Add(c.ApprovedBy).Add(c.OccurredOn).Add(c.State).Add(c.RuleId).Add(c.RuleVersion);
+        // Only a reversal names a target, so every other request keeps the fingerprint it always had.
+        if (c.Reverses is { } reverses)
+            fingerprint.Add(reverses);
+        return fingerprint.Hash();
+    }
 
     private async Task<IReadOnlyList<LedgerEntry>?> FindReplaysAsync(Guid villageId, IReadOnlyList<PostEntry> commands, CancellationToken ct)
     {
@@ -456,8 +501,12 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             EntryKind.BaseGrant or EntryKind.Award => c.Amount > 0,
             EntryKind.Deduction or EntryKind.Redemption or EntryKind.Reset => c.Amount < 0,
             EntryKind.Adjustment => true,
+            // Its amount is checked against the entry it reverses, once that is read.
+            EntryKind.Reversal => c.Reverses is not null,
             _ => false,
         };
+        if (c.Reverses is not null && c.Kind != EntryKind.Reversal)
+            signOk = false;
         if (!signOk)
             throw new DomainException("entry.amount-sign", $"A {c.Kind} entry cannot have the amount {c.Amount}.");
         if (string.IsNullOrWhiteSpace(c.SourceKind) || c.SourceKind.Length > 40 || c.SourceRef?.Length > 100)

@@ -28,7 +28,7 @@ public sealed class DemoVillagePostgresTests(DemoVillageFixture fixture) : IClas
             .ToListAsync();
 
     [Fact]
-    public async Task The_same_seed_on_PostgreSQL_gives_the_same_claims_rosters_and_a_sound_ledger()
+    public async Task The_same_seed_on_PostgreSQL_gives_the_same_claims_rosters_notices_objections_and_a_sound_ledger()
     {
         Assert.True(fixture.Seeded);
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
@@ -52,6 +52,16 @@ public sealed class DemoVillagePostgresTests(DemoVillageFixture fixture) : IClas
             (await new VillageStats(postgres).ComputeAsync(village.Id)).VolunteerPersonTimes);
         var report = await new LedgerVerifier(postgres).VerifyAsync();
         Assert.True(report.Sound, report.FirstProblem?.ToString());
+
+        // The notices were built by the same builder on the other database: the same documents, byte for byte.
+        Assert.Equal(await DemoNoticeChecks.RowsAsync(sqlite), await DemoNoticeChecks.RowsAsync(postgres));
+        foreach (var (code, first) in DemoNoticeChecks.Villages)
+        {
+            await DemoNoticeChecks.EveryMonthHasANoticeAsync(postgres, code, first);
+            await DemoNoticeChecks.EachNoticeListsItsMonthAsync(postgres, code);
+            await DemoNoticeChecks.ClosedNoticesMadeTheirEntriesEffectiveAsync(postgres, code);
+            await DemoNoticeChecks.ObjectionsAreDecidedInTheirWindowAsync(postgres, code);
+        }
 
         // The next claim after the bulk insert takes the next number, as any claim would.
         var worker = await postgres.RoleAssignments.AsNoTracking()

@@ -87,7 +87,9 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
         Assert.Equal(630 * 100, baseGrants);
         Assert.InRange(baseGrants + awards, 240_000, 290_000);
         Assert.InRange(deducted, 1_000, 9_999);
-        Assert.Empty(await entries.Where(e => e.Kind != EntryKind.BaseGrant && e.Kind != EntryKind.Award && e.Kind != EntryKind.Deduction).ToListAsync());
+        // Upheld objections reverse an entry or two; nothing else is ever reversed, adjusted or redeemed.
+        Assert.All(await entries.Where(e => e.Kind != EntryKind.BaseGrant && e.Kind != EntryKind.Award && e.Kind != EntryKind.Deduction).ToListAsync(),
+            e => Assert.Equal((EntryKind.Reversal, SourceKinds.Objection), (e.Kind, e.SourceKind)));
         output.WriteLine($"Shuixin: issued {baseGrants + awards} (base {baseGrants}, awards {awards}), deducted {deducted}, {count} entries");
     }
 
@@ -118,7 +120,9 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
         foreach (var code in new[] { DemoVillage.VillageCode, DemoVillage.GaocunCode })
         {
             var village = await VillageAsync(db, code);
-            var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.Kind != EntryKind.BaseGrant).ToListAsync();
+            // What upheld objections add is checked in DemoNoticeTests.
+            var entries = await db.LedgerEntries.AsNoTracking()
+                .Where(e => e.VillageId == village.Id && e.Kind != EntryKind.BaseGrant && e.SourceKind != SourceKinds.Objection).ToListAsync();
             var claims = await db.Claims.AsNoTracking().Where(c => c.VillageId == village.Id).ToDictionaryAsync(c => c.Number);
             var rules = await db.Rules.AsNoTracking().Where(r => r.VillageId == village.Id).ToDictionaryAsync(r => r.Id);
             Assert.NotEmpty(entries);
@@ -261,7 +265,9 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
 
         var claims = await db.Claims.AsNoTracking().Where(c => c.VillageId == village.Id).ToListAsync();
         Assert.All(claims, c => Assert.Equal(RuleBook.InForce(versions.Where(v => v.RuleId == c.RuleId), c.OccurredOn)!.Number, c.RuleVersion));
-        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.RuleId == frontDoor.Id).ToListAsync();
+        // A reversal carries the rule of the entry it undoes, with the opposite amount.
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.RuleId == frontDoor.Id && e.Kind != EntryKind.Reversal)
+            .ToListAsync();
         Assert.Contains(entries, e => e.RuleVersion == 1 && e.OccurredOn < changedOn && e.Amount == 3);
         Assert.Contains(entries, e => e.RuleVersion == 2 && e.OccurredOn >= changedOn && e.Amount == 4);
         Assert.All(entries, e => Assert.Equal(e.OccurredOn < changedOn ? 1 : 2, e.RuleVersion));
@@ -269,7 +275,8 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
 
         // One of the seed's six changed too: dumping rubbish cost 3 points until April 2024, the seed's 5 since.
         var litter = await db.Rules.AsNoTracking().SingleAsync(r => r.VillageId == village.Id && r.Code == "env-litter");
-        var dumped = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.RuleId == litter.Id).ToListAsync();
+        var dumped = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id && e.RuleId == litter.Id && e.Kind != EntryKind.Reversal)
+            .ToListAsync();
         Assert.All(dumped, e => Assert.Equal(e.OccurredOn < new DateOnly(2024, 4, 1) ? (1, -3) : (2, -5), (e.RuleVersion!.Value, e.Amount)));
         Assert.Contains(dumped, e => e.RuleVersion == 1);
         Assert.Contains(dumped, e => e.RuleVersion == 2);
@@ -336,10 +343,12 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
     {
         await using var db = fixture.Open();
         var village = await VillageAsync(db, DemoVillage.VillageCode);
-        // The demo has no reversals, so each entry counts under its own kind.
-        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id)
-            .Select(e => new { e.HouseholdId, e.OccurredOn, e.Kind, e.Amount }).ToListAsync();
-        Assert.DoesNotContain(entries, e => e.Kind == EntryKind.Reversal);
+        // A reversal (an upheld objection) counts under the kind of the entry it undoes.
+        var all = await db.LedgerEntries.AsNoTracking().Where(e => e.VillageId == village.Id)
+            .Select(e => new { e.Id, e.HouseholdId, e.OccurredOn, e.Kind, e.Amount, e.ReversesEntryId }).ToListAsync();
+        var kinds = all.ToDictionary(e => e.Id, e => e.Kind);
+        Assert.Contains(all, e => e.Kind == EntryKind.Reversal);
+        var entries = all.Select(e => new { e.HouseholdId, e.OccurredOn, Kind = e.ReversesEntryId is { } r ? kinds[r] : e.Kind, e.Amount }).ToList();
         var fromEntries = entries
             .GroupBy(e => (e.HouseholdId, HouseholdMonthTotal.MonthOf(e.OccurredOn)))
             .ToDictionary(g => g.Key, g => (
@@ -373,19 +382,20 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public async Task Seed_PublicisesOnlyTheCurrentMonth()
+    public async Task Seed_PublicisesOnlyLastMonthOnTheBoardAndThisMonth()
     {
         await using var db = fixture.Open();
-        var monthStart = new DateOnly(2026, 11, 1);
-        var entries = await db.LedgerEntries.AsNoTracking().Select(e => new { e.RecordedAt, e.State }).ToListAsync();
-        var states = entries.Select(e => new { Current = BusinessCalendar.DateOf(e.RecordedAt) >= monthStart, e.State }).Distinct().ToList();
+        // On 29 November October's notice is still on the board: entries dated from October on are publicised.
+        var october = new DateOnly(2026, 10, 1);
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.Kind != EntryKind.Reversal).Select(e => new { e.OccurredOn, e.State }).ToListAsync();
+        var states = entries.Select(e => new { Current = e.OccurredOn >= october, e.State }).Distinct().ToList();
         Assert.Equal(
             new[] { (false, EntryState.Effective), (true, EntryState.Publicised) },
             states.Select(s => (s.Current, s.State)).Order());
     }
 
     [Fact]
-    public void Plan_KeepsLastMonthPublicisedDuringItsNoticeWindow()
+    public void Plan_KeepsLastMonthPublicisedWhileItsNoticeIsOnTheBoard()
     {
         var now = new DateTimeOffset(2026, 12, 3, 6, 0, 0, TimeSpan.Zero);
         var villageId = Guid.CreateVersion7(now);
@@ -398,9 +408,15 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
         var plan = DemoLedgerPlan.Create(new Random(1), villageId, households, members, new VillageSettings(),
             new LedgerProfile(new DateOnly(2026, 6, 1), 3_000, 100), people, rules, versions, now);
 
+        // November's notice went up yesterday and its window is open; October's has closed.
         var november = new DateOnly(2026, 11, 1);
         Assert.Contains(plan.Entries, c => BusinessCalendar.DateOf(c.RecordedAt!.Value) >= new DateOnly(2026, 12, 1));
-        Assert.All(plan.Entries, c => Assert.Equal(BusinessCalendar.DateOf(c.RecordedAt!.Value) >= november ? EntryState.Publicised : EntryState.Effective, c.State));
+        Assert.All(plan.Entries.Where(c => c.Kind != EntryKind.Reversal),
+            c => Assert.Equal(c.OccurredOn >= november ? EntryState.Publicised : EntryState.Effective, c.State));
+        var last = plan.Notices[^1];
+        Assert.Equal((202611, false), (last.Month, last.Closed));
+        Assert.True(last.PublishedAt <= now && last.WindowClosesAt > now, $"published {last.PublishedAt}, closes {last.WindowClosesAt}");
+        Assert.All(plan.Notices.SkipLast(1), n => Assert.True(n.Closed && n.WindowClosesAt <= now));
         // A few claims are rejected, returned or still waiting, caps trim some, and a one-person household comes to an
         // activity only once: most of the planned points reach the ledger.
         Assert.InRange(plan.Entries.Where(c => c.Amount > 0).Sum(c => c.Amount), 20 * 100 + 1_500, 20 * 100 + 3_010);
@@ -497,7 +513,8 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
 
         await using var db = fixture.Open();
         var rows = await db.Households.CountAsync() + await db.People.CountAsync() + await db.UserAccounts.CountAsync()
-            + await db.LedgerEntries.CountAsync() + await db.Claims.CountAsync() + await db.ActivityAttendances.CountAsync();
+            + await db.LedgerEntries.CountAsync() + await db.Claims.CountAsync() + await db.ActivityAttendances.CountAsync()
+            + await db.Notices.CountAsync() + await db.Objections.CountAsync();
         Assert.Equal(rows, total);
         output.WriteLine($"Seed took {fixture.SeedTime.TotalSeconds:F1} s for {total} rows");
     }

@@ -285,6 +285,64 @@ public sealed class LedgerPostingTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostBatchAsync_AReversalNamingItsTarget_UndoesIt_InItsTargetsState_EvenEarlierInTheSameBatch(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        await using var db = database.NewContext();
+        var saved = await Posting(db).PostAsync(Deduction(v, 1, 5, state: EntryState.Effective));
+        var id = Guid.CreateVersion7();
+
+        var appended = await Posting(db).PostBatchAsync(v.VillageId,
+        [
+            ReversalOf(v, 1, 5, saved.Id, EntryState.Publicised),
+            Award(v, 2, 10) with { Id = id },
+            ReversalOf(v, 2, -10, id, EntryState.Effective),
+        ]);
+
+        Assert.Equal([(EntryKind.Reversal, saved.Id, EntryState.Effective), (EntryKind.Award, (Guid?)null, EntryState.Publicised),
+                (EntryKind.Reversal, id, EntryState.Publicised)],
+            appended.Select(e => (e.Kind, e.ReversesEntryId, e.State)));
+        Assert.Equal((0L, 0L, 0L), Figures(await BalanceAsync(database, v, 1)));
+        Assert.Equal((0L, 0L, 0L), Figures(await BalanceAsync(database, v, 2)));
+        var months = await db.HouseholdMonthTotals.AsNoTracking().Where(t => t.VillageId == v.VillageId).ToListAsync();
+        // Each reversal counts under the kind it undoes.
+        Assert.All(months, t => Assert.Equal((0L, 0L, 0L), (t.Awarded, t.Deducted, t.Net)));
+        Assert.True((await VerifyAsync(database, v)).Sound);
+
+        static (long, long, long) Figures(HouseholdBalance? b) => (b!.Total, b.Effective, b.Publicised);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task PostBatchAsync_ABadReversal_IsRefusedAsReverseAsyncRefusesIt_AndNothingIsWritten(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        await using var db = database.NewContext();
+        var original = await Posting(db).PostAsync(Award(v, 1, 10));
+        var reversal = await Posting(db).ReverseAsync(new ReverseEntry(v.VillageId, original.Number, "重复录入", null));
+        var other = await Posting(db).PostAsync(Award(v, 1, 4));
+
+        Assert.Equal("entry.already-reversed", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId, [ReversalOf(v, 1, -10, original.Id)])));
+        Assert.Equal("entry.reverse-reversal", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId, [ReversalOf(v, 1, 10, reversal.Id)])));
+        Assert.Equal("entry.not-found", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId, [ReversalOf(v, 1, -4, Guid.CreateVersion7())])));
+        // Twice in one batch, with the wrong amount, or with no target at all.
+        Assert.Equal("entry.already-reversed", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId,
+            [ReversalOf(v, 1, -4, other.Id), ReversalOf(v, 1, -4, other.Id)])));
+        Assert.Equal("entry.amount-sign", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId, [ReversalOf(v, 1, -3, other.Id)])));
+        Assert.Equal("entry.amount-sign", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId,
+            [ReversalOf(v, 1, -4, other.Id) with { Reverses = null }])));
+        Assert.Equal("entry.amount-sign", await OutcomeAsync(() => Posting(db).PostBatchAsync(v.VillageId, [Award(v, 1, 4) with { Reverses = other.Id }])));
+
+        Assert.Equal(3, (await EntriesAsync(database, v)).Count);
+        Assert.Equal(4, (await BalanceAsync(database, v, 1))!.Total);
+    }
+
+    private static PostEntry ReversalOf(ArrangedVillage v, int household, int amount, Guid target, EntryState state = EntryState.Publicised) =>
+        new(v.VillageId, v.HouseholdIds[household - 1], amount, EntryKind.Reversal, "异议成立，撤销原记录", SourceKinds.Objection, "objection:1",
+            State: state, Reverses: target);
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task ReverseAsync_UnknownEntryNumber_IsNotFound(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

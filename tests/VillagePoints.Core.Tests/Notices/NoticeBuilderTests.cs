@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using VillagePoints.Core.Accounts;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Notices;
@@ -82,5 +84,51 @@ public sealed class NoticeBuilderTests
         Assert.Equal([1L], published.Households.SelectMany(h => h.Entries).Select(e => e.Number));
         Assert.Equal(NoticeDocument.Published, published.State);
         await Assert.ThrowsAsync<DomainException>(() => new NoticeBuilder(read, TimeProvider.System).BuildDraftAsync(v.VillageId, LastMonth));
+    }
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Draft_AsOfAnEarlierHeadAndTime_IsTheDocumentPublishingThenWouldHaveFrozen(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var v = await VillageBuilder.ArrangeAsync(database);
+        var then = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await using (var db = database.NewContext())
+        {
+            var posting = Posting(db);
+            await posting.PostAsync(Award(v, 1, 10) with { OccurredOn = LastMonthDay });
+            await posting.PostAsync(Deduction(v, 2, 3) with { OccurredOn = LastMonthDay });
+        }
+        NoticeDocument atTheTime;
+        await using (var db = database.NewContext())
+            atTheTime = await new NoticeBuilder(db, new FakeTimeProvider(then)).BuildDraftAsync(v.VillageId, LastMonth);
+        await using (var db = database.NewContext())
+        {
+            // Later: an entry of this month, and an objection to entry 2 raised and decided after that moment.
+            var later = await Posting(db).PostAsync(Award(v, 3, 6));
+            var entry = await db.LedgerEntries.AsNoTracking().SingleAsync(e => e.VillageId == v.VillageId && e.Number == 2);
+            var account = Ids.New();
+            db.UserAccounts.Add(new UserAccount { Id = account, Phone = "13900000099", DisplayName = "陈伟", PasswordHash = "", CreatedAt = then });
+            db.Objections.Add(new Objection
+            {
+                VillageId = v.VillageId, Id = Ids.New(), Number = 1, EntryId = entry.Id, EntryNumber = 2, HouseholdId = entry.HouseholdId,
+                NoticeMonth = LastMonth, RaisedBy = account, RaisedByHouseholdId = entry.HouseholdId, Reason = "当天我家有人在家",
+                State = ObjectionState.Dismissed, RaisedAt = then.AddMinutes(5), DecidedAt = then.AddMinutes(10), DecidedBy = account, Decision = "维持",
+            });
+            await db.SaveChangesAsync();
+            Assert.Equal(3, later.Number);
+        }
+
+        await using var read = database.NewContext();
+        var asOf = await new NoticeBuilder(read, new FakeTimeProvider(then)).BuildDraftAsync(v.VillageId, LastMonth, 2);
+        var now = await new NoticeBuilder(read, TimeProvider.System).BuildDraftAsync(v.VillageId, LastMonth);
+
+        Assert.Equal(NoticeBook.Serialize(atTheTime), NoticeBook.Serialize(asOf));
+        Assert.Equal(2, asOf.ChainHead.EntryNumber);
+        Assert.Equal(3, now.ChainHead.EntryNumber);
+        Assert.Equal("dismissed", Assert.Single(now.Objections).State);
+        Assert.Equal("dismissed", now.Households[1].Entries[0].Objection);
+        Assert.Empty(asOf.Objections);
+        Assert.Null(asOf.Households[1].Entries[0].Objection);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            new NoticeBuilder(read, TimeProvider.System).BuildDraftAsync(v.VillageId, LastMonth, 4));
     }
 }
