@@ -23,8 +23,11 @@ public sealed record NoticeCoverage(int Month, int PreviousMonth, long PreviousH
         var previousLast = PreviousMonth == 0 ? DateOnly.MinValue : NoticeMonth.LastDay(PreviousMonth);
         var previousHead = PreviousHeadNumber;
         var head = HeadNumber;
-        return entries.Where(e => e.VillageId == villageId && e.Number <= head && e.OccurredOn <= last
-                                  && (e.Number > previousHead || e.OccurredOn > previousLast));
+        // Two disjoint ranges, each on its own index (by number, by date), rather than one OR that scans the chain.
+        var afterHead = entries.Where(e => e.VillageId == villageId && e.Number > previousHead && e.Number <= head && e.OccurredOn <= last);
+        var datedAfter = entries.Where(e => e.VillageId == villageId && e.OccurredOn > previousLast && e.OccurredOn <= last
+                                            && e.Number <= previousHead && e.Number <= head);
+        return afterHead.Concat(datedAfter);
     }
 }
 
