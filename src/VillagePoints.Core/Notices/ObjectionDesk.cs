@@ -152,7 +152,9 @@ public sealed class ObjectionDesk(VillagePointsDb db, LedgerPosting posting, Tim
                     [
                         new PostEntry(c.VillageId, entry.HouseholdId, amount, amount > 0 ? EntryKind.Award : EntryKind.Deduction,
                             EntryReason(objection.Number, reason), SourceKinds.Objection, source, SubmittedBy: c.ActorUserId, ApprovedBy: c.ActorUserId,
-                            OccurredOn: entry.OccurredOn, RuleId: entry.RuleId, RuleVersion: entry.RuleVersion),
+                            // Dated on the decision day like its reversal: both appear in the next notice's own month, beside
+                            // the objection that caused them, and no published month's figures move.
+                            OccurredOn: BusinessCalendar.DateOf(now), RuleId: entry.RuleId, RuleVersion: entry.RuleVersion),
                     ], token);
                     objection.CorrectionEntryNumber = corrections[0].Number;
                 }

@@ -30,12 +30,14 @@ public static class CliVerbs
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
         Task<int> WithDb(Func<VillagePointsDb, TimeProvider, Task<int>> work) => CliVerbs.WithDb(configuration, stderr, work);
+        // Migrating and seeding create the database on a fresh machine; every other verb needs one that exists.
+        Task<int> WithNewDb(Func<VillagePointsDb, TimeProvider, Task<int>> work) => CliVerbs.WithDb(configuration, stderr, work, mayCreate: true);
 
         var villageOption = new Option<string?>("--village") { Description = "Only this village (its code, e.g. shuixin)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object." };
 
         var migrate = new Command("migrate", "Apply database migrations.");
-        migrate.SetAction((_, ct) => WithDb(async (db, _) =>
+        migrate.SetAction((_, ct) => WithNewDb(async (db, _) =>
         {
             await DatabaseSetup.MigrateAsync(db, ct);
             stdout.WriteLine("Database is up to date.");
@@ -43,7 +45,7 @@ public static class CliVerbs
         }));
 
         var seed = new Command("seed-demo", "Migrate, then seed the demo village into an empty database.");
-        seed.SetAction((_, ct) => WithDb(async (db, time) =>
+        seed.SetAction((_, ct) => WithNewDb(async (db, time) =>
         {
             await DatabaseSetup.MigrateAsync(db, ct);
             var seeded = false;
@@ -300,7 +302,7 @@ public static class CliVerbs
 
     /// <summary>Configuration as the web host reads it: appsettings, environment, then the caller's overrides.</summary>
     private static async Task<int> WithDb(IReadOnlyDictionary<string, string?>? configuration, TextWriter stderr,
-        Func<VillagePointsDb, TimeProvider, Task<int>> work)
+        Func<VillagePointsDb, TimeProvider, Task<int>> work, bool mayCreate = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         if (configuration is not null)
@@ -311,9 +313,9 @@ public static class CliVerbs
         using var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VillagePointsDb>();
-        if (provider == DatabaseProvider.Sqlite && !await db.Database.CanConnectAsync())
+        if (provider == DatabaseProvider.Sqlite && !mayCreate && !await db.Database.CanConnectAsync())
         {
-            stderr.WriteLine("The database cannot be opened.");
+            stderr.WriteLine("The database cannot be opened. On a new machine, create it first with the migrate or seed-demo verb.");
             return 1;
         }
         return await work(db, TimeProvider.System);

@@ -214,6 +214,27 @@ public sealed class ObjectionDeskTests
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task An_upheld_objection_is_listed_by_the_next_notice_with_its_reversal_and_correction_in_that_month(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var x = await ArrangeAsync(database);
+        Assert.Equal("ok", await RaiseAsync(database, Raise(x, x.Villager1)));
+        Assert.Equal("ok", await DecideAsync(database, Decide(x, 1, upheld: true, corrected: 4)));
+
+        await using var db = database.NewContext();
+        var next = await new NoticeBuilder(db, TimeProvider.System).BuildDraftAsync(x.V.VillageId, NoticeMonth.Next(PublishedNotices.LastMonth));
+
+        var listed = Assert.Single(next.Objections);
+        Assert.Equal((1, 1L, 2, "upheld", (long?)3, (long?)4), (listed.Number, listed.EntryNumber, listed.HouseholdNumber, listed.State,
+            listed.ReversalEntry, listed.CorrectionEntry));
+        var household = next.Households.Single(h => h.Number == 2);
+        Assert.Equal([(3L, -10, "Reversal", (long?)1), (4L, 4, "Award", (long?)null)],
+            household.Entries.Select(e => (e.Number, e.Amount, e.Kind, e.Reverses)));
+        Assert.Equal(-6, household.MonthTotal);
+        Assert.Equal(4, household.Cumulative);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Upheld_with_a_corrected_amount_reverses_the_entry_and_records_the_correction_linked_to_the_objection(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -231,7 +252,7 @@ public sealed class ObjectionDeskTests
         Assert.Equal((EntryKind.Reversal, -10, entries[0].Id, SourceKinds.Objection, "objection:1"),
             (reversal.Kind, reversal.Amount, reversal.ReversesEntryId!.Value, reversal.SourceKind, reversal.SourceRef));
         Assert.StartsWith("异议 #1 成立", reversal.Reason, StringComparison.Ordinal);
-        Assert.Equal((EntryKind.Award, 4, x.V.HouseholdIds[1], entries[0].OccurredOn, SourceKinds.Objection, "objection:1"),
+        Assert.Equal((EntryKind.Award, 4, x.V.HouseholdIds[1], BusinessCalendar.Today(TimeProvider.System), SourceKinds.Objection, "objection:1"),
             (correction.Kind, correction.Amount, correction.HouseholdId, correction.OccurredOn, correction.SourceKind, correction.SourceRef));
         Assert.Equal(4, (await BalanceAsync(database, x.V, 2))!.Total);
         var report = await VerifyAsync(database, x.V);

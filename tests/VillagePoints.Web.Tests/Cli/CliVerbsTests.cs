@@ -9,6 +9,32 @@ namespace VillagePoints.Web.Tests.Cli;
 
 public sealed class CliVerbsTests
 {
+    [Fact]
+    public async Task Migrate_OnAFreshMachine_CreatesTheSqliteDatabase_WhileVerifyAsksForOneFirst()
+    {
+        var folder = Directory.CreateTempSubdirectory("villagepoints-cli-");
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(folder.FullName, "data", "new.db")}" };
+            using var verifyOutput = new StringWriter();
+            using var verifyError = new StringWriter();
+            var verified = await CliVerbs.RunAsync(["verify"], settings, verifyOutput, verifyError);
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var migrated = await CliVerbs.RunAsync(["migrate"], settings, output, error);
+
+            Assert.Equal(1, verified);
+            Assert.Contains("create it first with the migrate or seed-demo verb", verifyError.ToString(), StringComparison.Ordinal);
+            Assert.True(migrated == 0, $"exit {migrated}: {error}");
+            Assert.True(File.Exists(Path.Combine(folder.FullName, "data", "new.db")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Verify_OnASoundLedger_PrintsOneLineAndExitsZero(DatabaseProvider provider)
     {
