@@ -13,6 +13,13 @@ public sealed class TestApp : IAsyncDisposable
     public const string Password = "Test@Passw0rd";
     private static int phoneCounter = Random.Shared.Next(0, 1_000_000);
 
+    static TestApp()
+    {
+        // Hundreds of hosts start in one run; watching appsettings would spend one of the few inotify instances a user
+        // may hold on each, and nothing here changes the files.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     private TestApp(TestDatabase database, WebApplicationFactory<Program> factory)
     {
         Database = database;

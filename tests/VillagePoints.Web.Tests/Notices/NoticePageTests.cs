@@ -304,9 +304,9 @@ public sealed partial class NoticePageTests
         Assert.Equal(HttpStatusCode.BadRequest, badPublic.StatusCode);
         Assert.Contains("公示月份应写成“年-月”", await badPublic.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, futureMember.StatusCode);
-        Assert.Contains("这个月还没到", await futureMember.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("该月份还没有开始", await futureMember.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, beforeStart.StatusCode);
-        Assert.Contains("本村的积分档案从这个月之后才开始", await beforeStart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("本村积分档案开始于该月份之后", await beforeStart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPublish.StatusCode);
         Assert.Contains("公示月份应写成“年-月”", await badPublish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using var db = app.NewContext();
