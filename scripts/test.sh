@@ -102,9 +102,9 @@ export VILLAGEPOINTS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;
 VILLAGEPOINTS_CHROMIUM="$(command -v chromium)"
 export VILLAGEPOINTS_CHROMIUM
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The tests start hundreds of app hosts; none needs to watch appsettings for changes, and each watcher holds one of
-# the kernel's few inotify instances per user (128 by default).
-export DOTNET_hostBuilder__reloadConfigOnChange=false
+# The tests start hundreds of app hosts; none needs to watch appsettings or static files for changes, and each
+# watcher holds one of the kernel's few inotify instances per user (128 by default), so poll instead.
+export DOTNET_hostBuilder__reloadConfigOnChange=false DOTNET_USE_POLLING_FILE_WATCHER=true
 
 if ! dotnet build "$target" -c Release; then
   echo "The build failed, so no tests ran."
