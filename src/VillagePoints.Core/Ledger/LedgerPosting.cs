@@ -137,19 +137,28 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
         return (targets, reversed.ToHashSet());
     }
 
-    /// <summary>The entry a batch's reversal undoes, saved or earlier in the batch, checked as <see cref="ReverseAsync"/> checks it.</summary>
-    private static LedgerEntry ReversalTarget((Dictionary<Guid, LedgerEntry> Targets, HashSet<Guid> Reversed) reversals, List<LedgerEntry> appended,
-        PostEntry c, Guid reverses)
+    /// <summary>The rules every reversal follows, whichever way it is written: see <see cref="ReverseAsync"/>.</summary>
+    private static LedgerEntry CheckReversible(LedgerEntry? target, bool reversedAlready)
     {
-        var target = reversals.Targets.GetValueOrDefault(reverses) ?? appended.FirstOrDefault(e => e.Id == reverses)
-            ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
+        if (target is null)
+            throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
         if (target.Kind == EntryKind.Reversal)
             throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
         if (target.Kind == EntryKind.BaseGrant)
             throw new DomainException("entry.reverse-base-grant",
                 "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
-        if (!reversals.Reversed.Add(target.Id))
+        if (reversedAlready)
             throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
+        return target;
+    }
+
+    /// <summary>The entry a batch's reversal undoes, saved or earlier in the batch, checked as <see cref="ReverseAsync"/> checks it.</summary>
+    private static LedgerEntry ReversalTarget((Dictionary<Guid, LedgerEntry> Targets, HashSet<Guid> Reversed) reversals, List<LedgerEntry> appended,
+        PostEntry c, Guid reverses)
+    {
+        var target = CheckReversible(reversals.Targets.GetValueOrDefault(reverses) ?? appended.FirstOrDefault(e => e.Id == reverses),
+            reversals.Reversed.Contains(reverses));
+        reversals.Reversed.Add(target.Id);
         if (c.HouseholdId != target.HouseholdId || c.Amount != -target.Amount)
             throw new DomainException("entry.amount-sign", $"A reversal of entry {target.Number} has its household and the amount {-target.Amount}.");
         return target;
@@ -211,16 +220,10 @@ public sealed class LedgerPosting(VillagePointsDb db, TimeProvider time)
             throw new InvalidOperationException("AppendReversalAsync needs an open transaction.");
         ValidateReason(command.Reason);
         var head = await LockHeadAsync(command.VillageId, ct);
-        var target = await db.LedgerEntries.AsNoTracking()
-            .SingleOrDefaultAsync(e => e.VillageId == command.VillageId && e.Number == command.EntryNumber, ct)
-            ?? throw new DomainException("entry.not-found", "The ledger entry does not exist.", DomainErrorKind.NotFound);
-        if (target.Kind == EntryKind.Reversal)
-            throw new DomainException("entry.reverse-reversal", "A reversal cannot be reversed; record a new entry instead.", DomainErrorKind.Conflict);
-        if (target.Kind == EntryKind.BaseGrant)
-            throw new DomainException("entry.reverse-base-grant",
-                "The base points that opened a household's archive cannot be reversed; record an adjustment instead.", DomainErrorKind.Conflict);
-        if (await db.LedgerEntries.AnyAsync(e => e.VillageId == command.VillageId && e.ReversesEntryId == target.Id, ct))
-            throw new DomainException("entry.already-reversed", "This entry has already been reversed.", DomainErrorKind.Conflict);
+        var found = await db.LedgerEntries.AsNoTracking()
+            .SingleOrDefaultAsync(e => e.VillageId == command.VillageId && e.Number == command.EntryNumber, ct);
+        var target = CheckReversible(found,
+            found is not null && await db.LedgerEntries.AnyAsync(e => e.VillageId == command.VillageId && e.ReversesEntryId == found.Id, ct));
 
         var balances = await LoadBalancesAsync(command.VillageId, [target.HouseholdId], ct);
         var entry = NewEntry(head, target.HouseholdId, -target.Amount, EntryKind.Reversal, target.State, command.Reason.Trim(),

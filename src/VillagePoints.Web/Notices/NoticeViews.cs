@@ -111,6 +111,23 @@ public static class NoticeText
         return page.ResourceNotFound ? ex.Message : page.Value;
     }
 
+    /// <summary>A published notice for a public page, or what to answer instead: the message in the reader's language and its status.</summary>
+    public static async Task<(NoticeDocument? Doc, string? Problem, int Status)> ReadPublicAsync(NoticeBook book, IStringLocalizer text,
+        string code, string month, CancellationToken ct)
+    {
+        try
+        {
+            // No village code is that long; answer as for any unknown village without asking the database.
+            if ((code.Length > 40 ? null : await book.ReadPublicAsync(code, month, ct)) is { } doc)
+                return (doc, null, StatusCodes.Status200OK);
+            return (null, text["Notices.NotPublic"].Value, StatusCodes.Status404NotFound);
+        }
+        catch (DomainException ex)
+        {
+            return (null, Problem(text, ex), StatusFor(ex));
+        }
+    }
+
     /// <summary>A malformed month in the address is a bad request; anything else answers as the API would.</summary>
     public static int StatusFor(DomainException ex) =>
         ex.Code == "notice.month-invalid" ? StatusCodes.Status400BadRequest : ProblemMapping.StatusFor(ex.Kind);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using VillagePoints.Core;
 using VillagePoints.Core.Notices;
 
 namespace VillagePoints.Web.Notices;
@@ -25,21 +24,11 @@ public sealed class NoticePrintModel(NoticeBook book, IStringLocalizer<SharedRes
     public async Task<IActionResult> OnGetAsync(string code, string month, string? paper, CancellationToken ct)
     {
         Code = code;
-        NoticeDocument? doc;
-        try
-        {
-            doc = code.Length > 40 ? null : await book.ReadPublicAsync(code, month, ct);
-        }
-        catch (DomainException ex)
-        {
-            Problem = NoticeText.Problem(text, ex);
-            Response.StatusCode = NoticeText.StatusFor(ex);
-            return Page();
-        }
+        var (doc, problem, status) = await NoticeText.ReadPublicAsync(book, text, code, month, ct);
         if (doc is null)
         {
-            Problem = text["Notices.NotPublic"].Value;
-            Response.StatusCode = StatusCodes.Status404NotFound;
+            Problem = problem;
+            Response.StatusCode = status;
             return Page();
         }
         View = new NoticePrintView(doc, NoticePrintView.PaperFrom(paper), NoticeText.VerificationUrl(Request, code, doc.ChainHead));

@@ -36,21 +36,11 @@ public sealed class PublicNoticeModel(NoticeBook book, VillagePointsDb db, IStri
     {
         Code = code;
         MonthText = month;
-        NoticeDocument? doc;
-        try
-        {
-            doc = code.Length > 40 ? null : await book.ReadPublicAsync(code, month, ct);
-        }
-        catch (DomainException ex)
-        {
-            Problem = NoticeText.Problem(text, ex);
-            Response.StatusCode = NoticeText.StatusFor(ex);
-            return Page();
-        }
+        var (doc, problem, status) = await NoticeText.ReadPublicAsync(book, text, code, month, ct);
         if (doc is null)
         {
-            Problem = text["Notices.NotPublic"].Value;
-            Response.StatusCode = StatusCodes.Status404NotFound;
+            Problem = problem;
+            Response.StatusCode = status;
             return Page();
         }
         var villageId = await db.Villages.AsNoTracking().Where(v => v.Code == code).Select(v => v.Id).SingleAsync(ct);

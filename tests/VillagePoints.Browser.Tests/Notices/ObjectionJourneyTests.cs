@@ -43,14 +43,12 @@ public sealed class ObjectionJourneyTests(BrowserApp app)
         var objected = db.Objections.Where(o => o.VillageId == notice.VillageId && o.RaisedByHouseholdId == ownHousehold).Select(o => o.EntryId);
         return await coverage.Entries(db.LedgerEntries.AsNoTracking(), notice.VillageId)
             .Where(e => e.HouseholdId != ownHousehold && !deciders.Contains(e.HouseholdId) && (e.Kind == EntryKind.Award || e.Kind == EntryKind.Deduction)
-                        && !objected.Contains(e.Id) && !Taken(db, e))
+                        && !objected.Contains(e.Id)
+                        // Not one another test objected to or corrected already: each test takes its own.
+                        && !db.Objections.Any(o => o.VillageId == e.VillageId && o.EntryId == e.Id)
+                        && !db.LedgerEntries.Any(r => r.VillageId == e.VillageId && r.ReversesEntryId == e.Id))
             .OrderByDescending(e => e.Number).FirstAsync();
     }
-
-    /// <summary>An entry another test objected to or corrected already; each test takes its own.</summary>
-    private static bool Taken(VillagePointsDb db, LedgerEntry e) =>
-        db.Objections.Any(o => o.VillageId == e.VillageId && o.EntryId == e.Id)
-        || db.LedgerEntries.Any(r => r.VillageId == e.VillageId && r.ReversesEntryId == e.Id);
 
     [Fact]
     public async Task A_villager_objects_to_their_own_entry_on_the_notice_the_chair_upholds_and_the_balance_and_next_notice_show_it()
@@ -72,7 +70,9 @@ public sealed class ObjectionJourneyTests(BrowserApp app)
                 if (household is null)
                     continue;
                 entry = await coverage.Entries(db.LedgerEntries.AsNoTracking(), village.Id)
-                    .Where(e => e.HouseholdId == household && e.Kind == EntryKind.Award && !Taken(db, e))
+                    .Where(e => e.HouseholdId == household && e.Kind == EntryKind.Award
+                                && !db.Objections.Any(o => o.VillageId == e.VillageId && o.EntryId == e.Id)
+                                && !db.LedgerEntries.Any(r => r.VillageId == e.VillageId && r.ReversesEntryId == e.Id))
                     .OrderBy(e => e.Number).FirstOrDefaultAsync();
                 if (entry is not null)
                 {
