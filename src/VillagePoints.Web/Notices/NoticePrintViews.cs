@@ -71,6 +71,4 @@ public static class NoticePrintText
     public static string BoardPoints(long points, bool deducted) => Wording.Signed(deducted ? -Math.Abs(points) : Math.Abs(points));
 
     public static string Direction(long amount) => amount > 0 ? "up" : amount < 0 ? "down" : "even";
-
-    public static string HouseholdAnchor(int number) => "household-" + Wording.HouseholdNo(number);
 }
