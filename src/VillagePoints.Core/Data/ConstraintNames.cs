@@ -27,6 +27,14 @@ public static class ConstraintNames
     public const string ObjectionPerHousehold = "IX_Objections_VillageId_EntryId_RaisedByHouseholdId";
     /// <summary>A scheduled job's lease row, raced for by every instance when it is first taken.</summary>
     public const string JobLease = "PK_JobLeases";
+    public const string ShopItemCode = "IX_ShopItems_VillageId_Code";
+    /// <summary>Stock and holds stay in range (0 ≤ reserved ≤ stock): the database refuses an oversell.</summary>
+    public const string ItemStockInRange = "CK_ShopItems_StockInRange";
+    /// <summary>An item's movement chain position: two writers of one item race for it.</summary>
+    public const string StockMovementSequence = "IX_StockMovements_VillageId_ItemId_Sequence";
+    public const string CheckoutNumber = "IX_Checkouts_VillageId_Number";
+    public const string VoucherCode = "IX_Vouchers_Code";
+    public const string ReservationNumber = "IX_Reservations_VillageId_Number";
 
     /// <summary>
     /// Maps SQLite's "Table.Column, Table.Column" (all it says about a unique failure) to the name

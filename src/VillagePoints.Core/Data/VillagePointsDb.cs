@@ -47,6 +47,14 @@ public sealed class VillagePointsDb(DbContextOptions<VillagePointsDb> options) :
     public DbSet<Notices.Notice> Notices => Set<Notices.Notice>();
     public DbSet<Notices.Objection> Objections => Set<Notices.Objection>();
     public DbSet<Notices.JobLease> JobLeases => Set<Notices.JobLease>();
+    public DbSet<Shop.ShopItem> ShopItems => Set<Shop.ShopItem>();
+    public DbSet<Shop.Merchant> Merchants => Set<Shop.Merchant>();
+    public DbSet<Shop.StockMovement> StockMovements => Set<Shop.StockMovement>();
+    public DbSet<Shop.Checkout> Checkouts => Set<Shop.Checkout>();
+    public DbSet<Shop.CheckoutLine> CheckoutLines => Set<Shop.CheckoutLine>();
+    public DbSet<Shop.Voucher> Vouchers => Set<Shop.Voucher>();
+    public DbSet<Shop.Reservation> Reservations => Set<Shop.Reservation>();
+    public DbSet<Shop.ReservationLine> ReservationLines => Set<Shop.ReservationLine>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VillagePointsDb).Assembly);

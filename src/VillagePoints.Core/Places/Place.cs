@@ -62,6 +62,11 @@ public sealed class VillageSettings
 
     /// <summary>Whether the monthly notice carries a red and black list (红黑榜). Off by default: a village decides to name and shame.</summary>
     public bool RedBlackList { get; set; }
+
+    /// <summary>The days the points supermarket opens, as <see cref="Shop.ShopHours"/> encodes them (Monday is bit 0).</summary>
+    public int ShopDays { get; set; } = Shop.ShopHours.EveryDay;
+    public TimeOnly ShopOpensAt { get; set; } = new(8, 0);
+    public TimeOnly ShopClosesAt { get; set; } = new(18, 0);
 }
 
 public sealed class VillagerGroup

@@ -45,6 +45,9 @@ internal sealed class VillageConfiguration : IEntityTypeConfiguration<Village>
             s.Property(p => p.MaxDirectRecordAmount).HasColumnName("MaxDirectRecordAmount");
             s.Property(p => p.MaskNamesInPublic).HasColumnName("MaskNamesInPublic");
             s.Property(p => p.RedBlackList).HasColumnName("RedBlackList");
+            s.Property(p => p.ShopDays).HasColumnName("ShopDays").HasDefaultValue(Shop.ShopHours.EveryDay);
+            s.Property(p => p.ShopOpensAt).HasColumnName("ShopOpensAt").HasDefaultValue(new TimeOnly(8, 0));
+            s.Property(p => p.ShopClosesAt).HasColumnName("ShopClosesAt").HasDefaultValue(new TimeOnly(18, 0));
         });
         b.Navigation(x => x.Settings).IsRequired();
     }

@@ -1345,6 +1345,477 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                     b.ToTable("RuleVersions");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("BalanceAfter")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClerkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("OutsideShopHours")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PointsSpent")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("ClerkId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Checkouts_VillageId_Number");
+
+                    b.HasIndex("VillageId", "OccurredOn");
+
+                    b.HasIndex("VillageId", "HouseholdId", "OccurredOn");
+
+                    b.ToTable("Checkouts");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.CheckoutLine", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CheckoutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ReversalEntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("UnitPoints")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "CheckoutId", "LineNo");
+
+                    b.HasIndex("VillageId", "EntryId");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.HasIndex("VillageId", "ReversalEntryId");
+
+                    b.ToTable("CheckoutLines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Merchant", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("Merchants");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ReservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ReservedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("ReservedBy");
+
+                    b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Reservations_VillageId_Number");
+
+                    b.ToTable("Reservations");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ReservationLine", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitPoints")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "ReservationId", "LineNo");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.ToTable("ReservationLines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ShopItem", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastMovementHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("LimitPerHousehold")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LimitPeriod")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("LowStockThreshold")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("MerchantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("MovementCount")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("PricePoints")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reserved")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("SettlementPriceFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Stock")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("VoucherValidDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ShopItems_VillageId_Code");
+
+                    b.HasIndex("VillageId", "MerchantId");
+
+                    b.ToTable("ShopItems", t =>
+                        {
+                            t.HasCheckConstraint("CK_ShopItems_StockInRange", "\"Stock\" >= 0 AND \"Reserved\" >= 0 AND \"Reserved\" <= \"Stock\"");
+                        });
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.StockMovement", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("CostFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Counterparty")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("StockAfter")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("RecordedBy");
+
+                    b.HasIndex("VillageId", "CheckoutId");
+
+                    b.HasIndex("VillageId", "ItemId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("IX_StockMovements_VillageId_ItemId_Sequence");
+
+                    b.HasIndex("VillageId", "Kind", "OccurredOn");
+
+                    b.ToTable("StockMovements");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Voucher", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CheckoutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("HonouredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("HonouredBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("SettlementMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SettlementPriceFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("date");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Vouchers_Code");
+
+                    b.HasIndex("VillageId", "CheckoutId");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.HasIndex("VillageId", "MerchantId", "SettlementMonth");
+
+                    b.ToTable("Vouchers");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.RoleAssignment", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -1600,6 +2071,24 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                                 .HasColumnType("boolean")
                                 .HasColumnName("RedBlackList");
 
+                            b1.Property<TimeOnly>("ShopClosesAt")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("time without time zone")
+                                .HasDefaultValue(new TimeOnly(18, 0, 0))
+                                .HasColumnName("ShopClosesAt");
+
+                            b1.Property<int>("ShopDays")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasDefaultValue(127)
+                                .HasColumnName("ShopDays");
+
+                            b1.Property<TimeOnly>("ShopOpensAt")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("time without time zone")
+                                .HasDefaultValue(new TimeOnly(8, 0, 0))
+                                .HasColumnName("ShopOpensAt");
+
                             b1.Property<int>("TwoReviewerThreshold")
                                 .HasColumnType("integer")
                                 .HasColumnName("TwoReviewerThreshold");
@@ -1658,6 +2147,147 @@ namespace VillagePoints.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClerkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.CheckoutLine", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.Checkout", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("VillageId", "CheckoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ReversalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Merchant", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ReservedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ReservationLine", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Reservation", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("VillageId", "ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ShopItem", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.StockMovement", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("RecordedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Voucher", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.Checkout", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "CheckoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.UserAccount", b =>
                 {
                     b.Navigation("Roles");
@@ -1676,6 +2306,16 @@ namespace VillagePoints.Migrations.Postgres.Migrations
             modelBuilder.Entity("VillagePoints.Core.Places.Town", b =>
                 {
                     b.Navigation("Villages");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

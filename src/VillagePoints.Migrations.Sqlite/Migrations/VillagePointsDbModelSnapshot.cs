@@ -1338,6 +1338,477 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                     b.ToTable("RuleVersions");
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BalanceAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClerkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OutsideShopHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PointsSpent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("ClerkId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Checkouts_VillageId_Number");
+
+                    b.HasIndex("VillageId", "OccurredOn");
+
+                    b.HasIndex("VillageId", "HouseholdId", "OccurredOn");
+
+                    b.ToTable("Checkouts");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.CheckoutLine", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CheckoutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReversalEntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "CheckoutId", "LineNo");
+
+                    b.HasIndex("VillageId", "EntryId");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.HasIndex("VillageId", "ReversalEntryId");
+
+                    b.ToTable("CheckoutLines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Merchant", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("Merchants");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("ReservedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReservedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("ReservedBy");
+
+                    b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Reservations_VillageId_Number");
+
+                    b.ToTable("Reservations");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ReservationLine", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "ReservationId", "LineNo");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.ToTable("ReservationLines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ShopItem", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastMovementHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitPerHousehold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LimitPeriod")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LowStockThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MerchantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MovementCount")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PricePoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SettlementPriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Stock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("VoucherValidDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("VillageId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ShopItems_VillageId_Code");
+
+                    b.HasIndex("VillageId", "MerchantId");
+
+                    b.ToTable("ShopItems", t =>
+                        {
+                            t.HasCheckConstraint("CK_ShopItems_StockInRange", "\"Stock\" >= 0 AND \"Reserved\" >= 0 AND \"Reserved\" <= \"Stock\"");
+                        });
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.StockMovement", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CostFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Counterparty")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StockAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("RecordedBy");
+
+                    b.HasIndex("VillageId", "CheckoutId");
+
+                    b.HasIndex("VillageId", "ItemId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("IX_StockMovements_VillageId_ItemId_Sequence");
+
+                    b.HasIndex("VillageId", "Kind", "OccurredOn");
+
+                    b.ToTable("StockMovements");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Voucher", b =>
+                {
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CheckoutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("HonouredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("HonouredBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SettlementMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SettlementPriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VillageId", "Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Vouchers_Code");
+
+                    b.HasIndex("VillageId", "CheckoutId");
+
+                    b.HasIndex("VillageId", "HouseholdId");
+
+                    b.HasIndex("VillageId", "ItemId");
+
+                    b.HasIndex("VillageId", "MerchantId", "SettlementMonth");
+
+                    b.ToTable("Vouchers");
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.RoleAssignment", b =>
                 {
                     b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
@@ -1593,6 +2064,24 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("RedBlackList");
 
+                            b1.Property<TimeOnly>("ShopClosesAt")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue(new TimeOnly(18, 0, 0))
+                                .HasColumnName("ShopClosesAt");
+
+                            b1.Property<int>("ShopDays")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(127)
+                                .HasColumnName("ShopDays");
+
+                            b1.Property<TimeOnly>("ShopOpensAt")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue(new TimeOnly(8, 0, 0))
+                                .HasColumnName("ShopOpensAt");
+
                             b1.Property<int>("TwoReviewerThreshold")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("TwoReviewerThreshold");
@@ -1651,6 +2140,147 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClerkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.CheckoutLine", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.Checkout", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("VillageId", "CheckoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ReversalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Merchant", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ReservedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ReservationLine", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Reservation", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("VillageId", "ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.ShopItem", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Places.Village", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.StockMovement", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("RecordedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Voucher", b =>
+                {
+                    b.HasOne("VillagePoints.Core.Shop.Checkout", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "CheckoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Places.Household", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.ShopItem", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VillagePoints.Core.Shop.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId", "MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VillagePoints.Core.Accounts.UserAccount", b =>
                 {
                     b.Navigation("Roles");
@@ -1669,6 +2299,16 @@ namespace VillagePoints.Migrations.Sqlite.Migrations
             modelBuilder.Entity("VillagePoints.Core.Places.Town", b =>
                 {
                     b.Navigation("Villages");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Checkout", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("VillagePoints.Core.Shop.Reservation", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

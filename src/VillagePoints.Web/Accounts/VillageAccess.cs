@@ -35,6 +35,14 @@ public enum VillagePermission
     PublishNotices,
     /// <summary>Decide objections to a notice's entries: uphold (reverse, correct) or dismiss (the scoring committee).</summary>
     DecideObjections,
+    /// <summary>Run the points supermarket: the catalogue, stock movements, stocktakes, checkouts and their cancellation, pickups (shop clerk, chair).</summary>
+    RunShop,
+    /// <summary>The shop's funding view: points outstanding, stock value, goods by source (committee, clerk, oversight).</summary>
+    ReadShopFunding,
+    /// <summary>Reserve goods for pickup for one's own household (villager).</summary>
+    ReserveForPickup,
+    /// <summary>Honour one's own vouchers and read one's own settlements (partner merchant).</summary>
+    HonourVouchers,
 }
 
 /// <summary>A user's standing in one village, resolved once per request.</summary>
@@ -68,20 +76,22 @@ public sealed class VillageAccess(VillagePointsDb db)
     /// </summary>
     private static readonly Dictionary<Role, VillagePermission[]> ByRole = new()
     {
-        [Role.Villager] = [VillagePermission.ReadVillage, VillagePermission.SubmitClaims],
-        [Role.PartnerMerchant] = [VillagePermission.ReadVillage],
-        [Role.ShopClerk] = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds],
+        [Role.Villager] = [VillagePermission.ReadVillage, VillagePermission.SubmitClaims, VillagePermission.ReserveForPickup],
+        [Role.PartnerMerchant] = [VillagePermission.ReadVillage, VillagePermission.HonourVouchers],
+        [Role.ShopClerk] = [VillagePermission.ReadVillage, VillagePermission.ReadHouseholds, VillagePermission.RunShop, VillagePermission.ReadShopFunding],
         [Role.GridWorker] = [.. Cadre, VillagePermission.SubmitClaims],
         [Role.ReviewGroup] = [.. Cadre, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims],
         [Role.CommitteeMember] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageRules,
             VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities, VillagePermission.PublishNotices,
-            VillagePermission.DecideObjections],
+            VillagePermission.DecideObjections, VillagePermission.ReadShopFunding],
         [Role.CommitteeChair] = [.. Cadre, VillagePermission.RecordEntries, VillagePermission.ReverseEntries, VillagePermission.ManageHouseholds,
             VillagePermission.ManageRules, VillagePermission.SubmitClaims, VillagePermission.ReviewClaims, VillagePermission.ManageActivities,
-            VillagePermission.PublishNotices, VillagePermission.DecideObjections],
-        [Role.TownViewer] = Oversight,
-        [Role.DistrictViewer] = Oversight,
-        [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p != VillagePermission.SeeFullPhones)],
+            VillagePermission.PublishNotices, VillagePermission.DecideObjections, VillagePermission.RunShop, VillagePermission.ReadShopFunding],
+        [Role.TownViewer] = [.. Oversight, VillagePermission.ReadShopFunding],
+        [Role.DistrictViewer] = [.. Oversight, VillagePermission.ReadShopFunding],
+        // An administrator supports a village's set-up; honouring a merchant's vouchers or reserving for a household is not theirs to do.
+        [Role.Administrator] = [.. Enum.GetValues<VillagePermission>().Where(p => p is not (VillagePermission.SeeFullPhones
+            or VillagePermission.HonourVouchers or VillagePermission.ReserveForPickup))],
     };
 
     // Several parts of one request ask (the scope check, the page, the header); the database answers once.
