@@ -10,6 +10,7 @@ using VillagePoints.Core.Demo;
 using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Reports;
+using VillagePoints.Core.Shop;
 using VillagePoints.Web.Ledger;
 
 namespace VillagePoints.Web.Cli;
@@ -68,7 +69,7 @@ public static class CliVerbs
         {
             Description = "Also check a chain head printed on paper, as ENTRY:HASH (e.g. 1234:9f2c…); needs --village.",
         };
-        var verify = new Command("verify", "Recompute every balance and every village's hash chain, and check every signed checkpoint.")
+        var verify = new Command("verify", "Recompute every balance and every village's hash chain, check every signed checkpoint, and recompute every shop item's stock from its movement chain.")
         {
             villageOption, headOption,
         };
@@ -116,6 +117,9 @@ public static class CliVerbs
                 report = await verifier.VerifyAsync(code, null, ct);
             }
             var problems = report!.Problems.ToList();
+            // The shop's stock is checked the same way: recomputed from its own chain of movements, named in the same words.
+            var stock = await new StockVerifier(db).VerifyAsync(code, ct);
+            problems.AddRange(stock.Problems.Select(p => new LedgerProblem(p.VillageCode, null, null, p.Describe())));
             // The printed head is what the operator asked about, so its answer comes first.
             var headIntact = false;
             if (printed is { } h)
@@ -143,8 +147,8 @@ public static class CliVerbs
             }
             if (problems.Count == 0)
             {
-                stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries, {report.Checkpoints} checkpoints; "
-                    + $"every chain, balance and checkpoint verified in {watch.Elapsed.TotalSeconds:0.00} s"
+                stdout.WriteLine($"OK: {report.Villages} villages, {report.Households} households, {report.Entries} entries, {report.Checkpoints} checkpoints, "
+                    + $"{stock.Items} shop items, {stock.Movements} stock movements; every chain, balance, checkpoint and stock level verified in {watch.Elapsed.TotalSeconds:0.00} s"
                     + (printed is { } ok ? $"; the printed head {ok} matches: the ledger up to entry {ok.EntryNumber} is unchanged since it was printed." : "."));
                 return 0;
             }
