@@ -30,6 +30,13 @@ public sealed record StocktakeLine(string ItemCode, int Expected, int Counted, i
 
 public sealed record StocktakeResult(DateOnly OccurredOn, string Reason, int Adjusted, IReadOnlyList<StocktakeLine> Lines);
 
+/// <summary>A stocktake refused because of one counted item, so a form can show the problem beside that item's count.</summary>
+public sealed class StockCountException(string code, string message, string itemCode, DomainErrorKind kind = DomainErrorKind.Invalid)
+    : DomainException(code, message, kind)
+{
+    public string ItemCode { get; } = itemCode;
+}
+
 /// <summary>One stock movement as the clerk reads it, with its item's code, the checkout it belongs to and who recorded it.</summary>
 public sealed record StockMovementView(
     string ItemCode,
@@ -137,9 +144,9 @@ public sealed class StockDesk(VillagePointsDb db, TimeProvider time)
         if (counts.Any(x => x.ItemCode.Length == 0))
             throw new DomainException("stock.item-required", "Each count names its item.");
         if (counts.GroupBy(x => x.ItemCode, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new DomainException("stocktake.item-repeated", $"Item '{twice.Key}' is counted twice.");
+            throw new StockCountException("stocktake.item-repeated", $"Item '{twice.Key}' is counted twice.", twice.Key);
         if (counts.FirstOrDefault(x => x.Counted is < 0 or > MaxQuantity || x.Expected is < 0) is { } bad)
-            throw new DomainException("stocktake.count-invalid", $"The count of '{bad.ItemCode}' is a number from 0 to {MaxQuantity}.");
+            throw new StockCountException("stocktake.count-invalid", $"The count of '{bad.ItemCode}' is a number from 0 to {MaxQuantity}.", bad.ItemCode);
         var reason = Text(c.Reason, "stock.reason-too-long", "The reason")
             ?? throw new DomainException("stocktake.reason-required", "A stocktake says why the counts differ (monthly count, spoiled goods found …).");
         var on = CheckDay(c.OccurredOn);
@@ -156,14 +163,15 @@ public sealed class StockDesk(VillagePointsDb db, TimeProvider time)
             foreach (var count in counts)
             {
                 if (!items.TryGetValue(count.ItemCode, out var item))
-                    throw new DomainException("item.not-found", $"No item '{count.ItemCode}' in this village's shop.", DomainErrorKind.NotFound);
+                    throw new StockCountException("item.not-found", $"No item '{count.ItemCode}' in this village's shop.", count.ItemCode, DomainErrorKind.NotFound);
                 if (count.Expected is { } shown && shown != item.Stock)
-                    throw new DomainException("stocktake.level-changed",
-                        $"The level of '{item.Code}' changed from {shown} to {item.Stock} since the stocktake was opened; count it again.", DomainErrorKind.Conflict);
-                if (count.Counted < item.Reserved)
-                    throw new DomainException("stocktake.below-reserved",
-                        $"{item.Reserved} of '{item.Code}' are held for reservations, more than the {count.Counted} counted; settle those reservations first.",
+                    throw new StockCountException("stocktake.level-changed",
+                        $"The level of '{item.Code}' changed from {shown} to {item.Stock} since the stocktake was opened; count it again.", item.Code,
                         DomainErrorKind.Conflict);
+                if (count.Counted < item.Reserved)
+                    throw new StockCountException("stocktake.below-reserved",
+                        $"{item.Reserved} of '{item.Code}' are held for reservations, more than the {count.Counted} counted; settle those reservations first.",
+                        item.Code, DomainErrorKind.Conflict);
                 var expected = item.Stock;
                 var difference = count.Counted - expected;
                 long? sequence = null;
