@@ -184,10 +184,13 @@ public sealed class StockDeskTests
             _ => [new("rice", 7)],
         };
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => new StockDesk(db, TimeProvider.System)
+        // A refusal over one item's count names that item, so the stocktake screen can show it beside the count.
+        var refused = await Assert.ThrowsAnyAsync<DomainException>(() => new StockDesk(db, TimeProvider.System)
             .TakeAsync(new TakeStock(v.VillageId, counts, what == "no reason" ? " " : "盘点", clerk)));
 
         Assert.Equal(code, refused.Code);
+        Assert.Equal(what switch { "unknown item" => "ghost", "no reason" => null, "counted twice" => "rice", _ => "oil" },
+            (refused as StockCountException)?.ItemCode);
         Assert.Equal(2, await db.StockMovements.CountAsync(m => m.VillageId == v.VillageId));
         Assert.Equal(10, await db.ShopItems.Where(i => i.VillageId == v.VillageId && i.Id == rice.Id).Select(i => i.Stock).SingleAsync());
     }
