@@ -63,4 +63,30 @@ public sealed class StockPagesTests(BrowserApp app)
         await using var check = app.Database.NewContext();
         Assert.Equal(13, await check.ShopItems.Where(i => i.VillageId == item.VillageId && i.Id == item.Id).Select(i => i.Stock).SingleAsync());
     }
+
+    [Fact]
+    public async Task The_catalogue_and_an_items_form_stay_readable_in_elder_mode_on_a_phone()
+    {
+        var clerk = DemoVillage.Accounts.First(a => a.Role == Role.ShopClerk);
+        var code = "bt-" + Guid.NewGuid().ToString("N")[..8];
+        await using (var db = app.Database.NewContext())
+        {
+            var village = await db.Villages.AsNoTracking().SingleAsync(v => v.Code == DemoVillage.VillageCode);
+            var clerkId = await db.UserAccounts.Where(u => u.Phone == clerk.Phone).Select(u => u.Id).SingleAsync();
+            await ShopBuilder.AddItemAsync(db, village.Id, clerkId, code, 40, 1);
+        }
+        await using var context = await app.SignedInContextAsync(clerk, elder: true);
+        var page = await context.NewPageAsync();
+
+        foreach (var path in new[] { "shop/items", $"shop/items/{code}", "shop/items/new", "shop/stocktake" })
+        {
+            await page.GotoAsync($"/villages/{DemoVillage.VillageCode}/{path}");
+            Assert.True(await page.BodyFontSizeAsync() >= 18, $"{path} in elder mode has body text of {await page.BodyFontSizeAsync()}px.");
+            Assert.True(await page.ScrollWidthAsync() <= BrowserApp.PhoneWidth,
+                $"{path} in elder mode scrolls sideways at {BrowserApp.PhoneWidth}px: scrollWidth is {await page.ScrollWidthAsync()}");
+            await page.AssertNoSeriousViolationsAsync();
+        }
+        await page.GotoAsync($"/villages/{DemoVillage.VillageCode}/shop/items");
+        await Expect(page.Locator("li.shop-item", new() { HasText = code })).ToContainTextAsync("库存不足");
+    }
 }
