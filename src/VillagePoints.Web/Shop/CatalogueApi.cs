@@ -101,6 +101,10 @@ public static class CatalogueApi
             .WithSummary("An item's photo: an upright JPEG of at most 1600 px without EXIF or GPS tags; ?size=thumb gives the 320 px thumbnail.")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        shop.MapPut("/items/{itemCode}/photo", PutPhoto).RequireVillage(VillagePermission.RunShop)
+            .WithSummary("Give an item its photo (shop clerk): multipart/form-data with one file (JPEG, PNG or WebP). It is turned upright, shrunk and stripped of EXIF and GPS tags, and replaces the item's earlier photo, so sending it again changes nothing.")
+            .AddOpenApiOperationTransformer(VillagePoints.Web.Claims.ClaimsApi.DescribePhotoUpload)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         shop.MapPost("/items", Create).RequireVillage(VillagePermission.RunShop)
             .WithSummary("Add an item (shop clerk). Its stock starts at 0 and moves only by stock movements. Accepts Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -125,9 +129,9 @@ public static class CatalogueApi
     {
         var grant = http.Grant();
         var shop = grant.Has(VillagePermission.RunShop);
-        var items = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == grant.Village.Id && (shop || i.Active))
-            .OrderBy(i => i.Category).ThenBy(i => i.Code).ToListAsync(ct);
-        return TypedResults.Ok(await ViewsAsync(db, grant, items, ct));
+        var items = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == grant.Village.Id && (shop || i.Active)).ToListAsync(ct);
+        // The shelves in their own order (staples first), not the alphabetical order of the stored names.
+        return TypedResults.Ok(await ViewsAsync(db, grant, [.. items.OrderBy(i => (int)i.Category).ThenBy(i => i.Code, StringComparer.Ordinal)], ct));
     }
 
     public static async Task<Ok<ItemView>> Get(HttpContext http, VillagePointsDb db, string itemCode, CancellationToken ct)
@@ -148,6 +152,24 @@ public static class CatalogueApi
         http.Response.Headers.CacheControl = "private, max-age=3600";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.Stream(content, "image/jpeg");
+    }
+
+    /// <summary>The handler reads the form itself, so a bearer client needs no antiforgery token and a wrong body is answered as a problem.</summary>
+    public static async Task<Ok<ItemView>> PutPhoto(HttpContext http, VillagePointsDb db, ShopCatalogue catalogue, EvidenceIntake intake,
+        IEvidenceStore store, string itemCode, CancellationToken ct)
+    {
+        var grant = http.Grant();
+        var item = await catalogue.FindAsync(grant.Village.Id, itemCode.Trim(), ct, tracked: false);
+        if (!http.Request.HasFormContentType)
+            throw PhotoRequired();
+        var form = await http.Request.ReadFormAsync(ct);
+        if (form.Files.Count != 1)
+            throw PhotoRequired();
+        ProcessedPhoto photo;
+        await using (var content = form.Files[0].OpenReadStream())
+            photo = await EvidenceIntake.PrepareAsync(content, ct);
+        var updated = await catalogue.SetPhotoAsync(intake, store, grant.Village.Id, item.Code, photo, grant.UserId, ct);
+        return TypedResults.Ok((await ViewsAsync(db, grant, [updated], ct))[0]);
     }
 
     public static async Task<Created<ItemView>> Create(HttpContext http, VillagePointsDb db, ShopCatalogue catalogue, CreateItemRequest request,
@@ -242,6 +264,8 @@ public static class CatalogueApi
 
     /// <summary>A category the request left out: the catalogue refuses it with its own code.</summary>
     private const ItemCategory InvalidCategory = (ItemCategory)(-1);
+
+    private static DomainException PhotoRequired() => new("item.photo-required", "Send one photo as a multipart form file.");
 
     private static DomainException PhotoNotFound() => new(EvidenceErrors.NotFound, "This item has no photo.", DomainErrorKind.NotFound);
 }

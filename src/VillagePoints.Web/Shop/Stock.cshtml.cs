@@ -88,7 +88,8 @@ public sealed class ShopStockModel(VillagePointsDb db, ShopCatalogue catalogue, 
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Items = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == Village.Id).OrderBy(i => i.Category).ThenBy(i => i.Code).ToListAsync(ct);
+        Items = [.. (await db.ShopItems.AsNoTracking().Where(i => i.VillageId == Village.Id).ToListAsync(ct))
+            .OrderBy(i => (int)i.Category).ThenBy(i => i.Code, StringComparer.Ordinal)];
         Low = await catalogue.LowStockAsync(Village.Id, ct);
     }
 }

@@ -72,7 +72,8 @@ public sealed class ShopStocktakeModel(VillagePointsDb db, StockDesk desk, IStri
     public int? CountedFor(string code) => Lines.FirstOrDefault(l => l.Code == code)?.Counted;
 
     private async Task LoadAsync(CancellationToken ct) =>
-        Items = await db.ShopItems.AsNoTracking()
-            .Where(i => i.VillageId == Village.Id && i.Category != ItemCategory.ServiceVoucher && (i.Active || i.Stock > 0))
-            .OrderBy(i => i.Category).ThenBy(i => i.Code).ToListAsync(ct);
+        Items = [.. (await db.ShopItems.AsNoTracking()
+                .Where(i => i.VillageId == Village.Id && i.Category != ItemCategory.ServiceVoucher && (i.Active || i.Stock > 0))
+                .ToListAsync(ct))
+            .OrderBy(i => (int)i.Category).ThenBy(i => i.Code, StringComparer.Ordinal)];
 }

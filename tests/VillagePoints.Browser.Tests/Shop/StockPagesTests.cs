@@ -78,7 +78,7 @@ public sealed class StockPagesTests(BrowserApp app)
         await using var context = await app.SignedInContextAsync(clerk, elder: true);
         var page = await context.NewPageAsync();
 
-        foreach (var path in new[] { "shop/items", $"shop/items/{code}", "shop/items/new", "shop/stocktake" })
+        foreach (var path in new[] { "shop/items", $"shop/items/{code}", "shop/items/new", "shop/stock", $"shop/stock/{code}", "shop/stocktake" })
         {
             await page.GotoAsync($"/villages/{DemoVillage.VillageCode}/{path}");
             Assert.True(await page.BodyFontSizeAsync() >= 18, $"{path} in elder mode has body text of {await page.BodyFontSizeAsync()}px.");

@@ -218,4 +218,46 @@ public sealed class CatalogueApiTests
         Assert.Equal("item.not-found", await Problems.AssertProblemAsync(
             await SendAsync(clerk, HttpMethod.Put, $"{url}/nothing", new { pricePoints = 3 }), HttpStatusCode.NotFound));
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task The_clerk_gives_an_item_a_photo_every_member_can_see_and_a_file_that_is_no_photo_is_refused(DatabaseProvider provider)
+    {
+        var folder = Directory.CreateTempSubdirectory("vp-item-photo-api");
+        try
+        {
+            await using var app = await TestApp.StartAsync(provider,
+                new Dictionary<string, string?> { [VillagePoints.Core.Evidence.LocalFolderEvidenceStore.ConfigKey] = folder.FullName });
+            var v = await VillageBuilder.ArrangeAsync(app.Database, 1);
+            var clerk = await app.ClientAsync(TestApp.In(v, Role.ShopClerk));
+            var villager = await app.ClientAsync(TestApp.In(v, Role.Villager, householdNumber: 1));
+            await SendAsync(clerk, HttpMethod.Post, $"{Shop(v)}/items", Rice());
+            static MultipartFormDataContent Upload(byte[] bytes)
+            {
+                var file = new ByteArrayContent(bytes);
+                file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+                return new MultipartFormDataContent { { file, "photo", "rice.jpg" } };
+            }
+            using var bitmap = new SkiaSharp.SKBitmap(120, 80);
+            using (var canvas = new SkiaSharp.SKCanvas(bitmap))
+                canvas.Clear(SkiaSharp.SKColors.Wheat);
+            using var jpeg = SkiaSharp.SKImage.FromBitmap(bitmap).Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+
+            var refused = await clerk.PutAsync($"{Shop(v)}/items/rice-5kg/photo", Upload(Encoding.UTF8.GetBytes("%PDF-1.7 not a photo")));
+            var stored = await clerk.PutAsync($"{Shop(v)}/items/rice-5kg/photo", Upload(jpeg.ToArray()));
+
+            Assert.Equal("evidence.not-an-image", await Problems.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+            var item = await villager.GetFromJsonAsync<JsonElement>($"{Shop(v)}/items/rice-5kg");
+            var url = item.GetProperty("photoUrl").GetString();
+            Assert.Equal($"{Shop(v)}/items/rice-5kg/photo", url);
+            var photo = await villager.GetAsync(url);
+            Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (photo.StatusCode, photo.Content.Headers.ContentType?.MediaType));
+            Assert.Equal("access.forbidden", await Problems.AssertProblemAsync(
+                await villager.PutAsync($"{Shop(v)}/items/rice-5kg/photo", Upload(jpeg.ToArray())), HttpStatusCode.Forbidden));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
