@@ -34,6 +34,16 @@ public sealed record CheckoutReceipt(
 public sealed record CheckoutSummary(long Number, CheckoutState State, int HouseholdNo, string HouseholdHead, int PointsSpent,
     int Items, DateOnly OccurredOn, DateTimeOffset RecordedAt, bool OutsideShopHours);
 
+/// <summary>An item on the counter's shelf: what the clerk can put in a cart.</summary>
+public sealed record ShelfItem(string Code, ItemCategory Category, string NameZh, string NameEn, string Unit, int PricePoints, int Available,
+    bool IsVoucher, int? LimitPerHousehold, LimitPeriod LimitPeriod)
+{
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+}
+
+/// <summary>A reservation waiting for pickup, as the counter loads it.</summary>
+public sealed record PickupView(long Number, int HouseholdNo, ReservationState State, DateTimeOffset ExpiresAt, IReadOnlyList<(string Code, int Quantity)> Lines);
+
 /// <summary>Reads of checkouts, always within one village.</summary>
 public sealed class CheckoutQueries(VillagePointsDb db)
 {
@@ -85,6 +95,30 @@ public sealed class CheckoutQueries(VillagePointsDb db)
             vouchers.Select(v => new ReceiptVoucher(v.Code, lines.FirstOrDefault(l => l.LineNo == v.LineNo)?.ItemName ?? "",
                 merchants.GetValueOrDefault(v.MerchantId) ?? "", v.ValidUntil, v.State)).ToList(),
             checkout.CancelledAt, checkout.CancelledBy is { } by ? names.GetValueOrDefault(by) : null, checkout.CancelReason);
+    }
+
+    /// <summary>The active items, by category then name, with what can be sold now (stock not held for reservations).</summary>
+    /// <param name="includeInactive">Also items no longer offered: a reservation made before still holds them.</param>
+    public async Task<List<ShelfItem>> ShelfAsync(Guid villageId, CancellationToken ct, bool includeInactive = false)
+    {
+        var items = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == villageId && (i.Active || includeInactive)).ToListAsync(ct);
+        return items.OrderBy(i => i.Category).ThenBy(i => i.Code, StringComparer.Ordinal)
+            .Select(i => new ShelfItem(i.Code, i.Category, i.NameZh, i.NameEn, i.Unit, i.PricePoints, i.Available, i.IsVoucher,
+                i.LimitPerHousehold, i.LimitPeriod)).ToList();
+    }
+
+    public async Task<PickupView?> PickupAsync(Guid villageId, long number, CancellationToken ct)
+    {
+        var reservation = await db.Reservations.AsNoTracking().Include(r => r.Lines)
+            .SingleOrDefaultAsync(r => r.VillageId == villageId && r.Number == number, ct);
+        if (reservation is null)
+            return null;
+        var itemIds = reservation.Lines.Select(l => l.ItemId).ToList();
+        var codes = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == villageId && itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Code, ct);
+        var householdNo = await db.Households.AsNoTracking().Where(h => h.VillageId == villageId && h.Id == reservation.HouseholdId)
+            .Select(h => h.Number).SingleAsync(ct);
+        return new PickupView(reservation.Number, householdNo, reservation.State, reservation.ExpiresAt,
+            reservation.Lines.OrderBy(l => l.LineNo).Select(l => (codes[l.ItemId], l.Quantity)).ToList());
     }
 
     /// <summary>Newest first; <paramref name="householdId"/> narrows to one household, <paramref name="day"/> to one business day.</summary>
