@@ -145,7 +145,8 @@ public sealed class CheckoutModel(CheckoutDesk desk, CheckoutQueries queries, Ho
 
     private async Task<IActionResult> FindAsync(CancellationToken ct)
     {
-        var clean = HouseholdQueries.Clean(Query);
+        // Whole, not cut to a search's length: a scanned door-card link is longer than any name.
+        var clean = (Query ?? "").Normalize(System.Text.NormalizationForm.FormKC).Trim();
         if (DoorCardNumber(clean) is { } number)
         {
             if (await households.FindAsync(Village.Id, number, ct) is not null)
