@@ -446,4 +446,21 @@ public sealed class CheckoutDeskTests
         Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), receipts.Select(r => r.Number).Order());
         Assert.Equal(90, await StockAsync(database, s, "soap"));
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Checkout_OutsideShopHours_IsAllowedButMarked(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var s = await ArrangeAsync(database);
+        await ItemAsync(database, s, "soap", 1, 10);
+        var yesterday = DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(-1);
+        // The village's shop opens 08:00–18:00 every day (Asia/Shanghai, UTC+8).
+        var lateEvening = new FakeTimeProvider(new DateTimeOffset(yesterday.AddHours(15), TimeSpan.Zero));
+        var morning = new FakeTimeProvider(new DateTimeOffset(yesterday.AddHours(2), TimeSpan.Zero));
+
+        var late = await CheckoutAsync(database, Cart(s, 1, ("soap", 1)), lateEvening);
+        var open = await CheckoutAsync(database, Cart(s, 2, ("soap", 1)), morning);
+
+        Assert.Equal((true, false), (late.OutsideShopHours, open.OutsideShopHours));
+    }
 }
