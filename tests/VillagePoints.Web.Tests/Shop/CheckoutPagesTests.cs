@@ -143,4 +143,42 @@ public sealed class CheckoutPagesTests
         await using var db = app.NewContext();
         Assert.Equal(10, await db.ShopItems.Where(i => i.VillageId == c.V.VillageId && i.Code == "rice").Select(i => i.Stock).SingleAsync());
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_reservation_opened_at_the_counter_shows_its_lines_and_is_checked_out_as_reserved(DatabaseProvider provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var c = await ArrangeAsync(app);
+        await using (var db = app.NewContext())
+        {
+            var rice = await db.ShopItems.SingleAsync(i => i.VillageId == c.V.VillageId && i.Code == "rice");
+            rice.Reserved = 2;
+            var id = VillagePoints.Core.Data.Ids.New();
+            var villager = await app.CreateUserAsync("李村民", TestApp.In(c.V, Role.Villager, householdNumber: 3));
+            db.Reservations.Add(new Reservation
+            {
+                VillageId = c.V.VillageId, Id = id, Number = 4, HouseholdId = c.V.HouseholdIds[2], State = ReservationState.Reserved,
+                ReservedBy = villager.Id, ReservedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(2),
+                Lines = [new ReservationLine { VillageId = c.V.VillageId, ReservationId = id, LineNo = 1, ItemId = rice.Id, Quantity = 2, UnitPoints = 30 }],
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var pickup = await c.Clerk.GetStringAsync($"{c.Path}?reservation=4");
+        var token = await PageClients.FormTokenAsync(c.Clerk, $"{c.Path}?reservation=4");
+        var confirm = await c.Clerk.PostAsync($"{c.Path}?handler=Confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["household"] = "3", ["reservation"] = "4", ["FormKey"] = "p1", ["__RequestVerificationToken"] = token,
+        }));
+
+        Assert.Contains("预约取货 #4", pickup, StringComparison.Ordinal);
+        Assert.Contains("测试户3", pickup, StringComparison.Ordinal);
+        Assert.Contains("id=\"summary-total\">60<", pickup, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        Assert.Contains("id=\"points-spent\">60<", await c.Clerk.GetStringAsync(confirm.Headers.Location!.OriginalString), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.Clerk.GetAsync($"{c.Path}?reservation=99")).StatusCode);
+        await using var read = app.NewContext();
+        var after = await read.ShopItems.SingleAsync(i => i.VillageId == c.V.VillageId && i.Code == "rice");
+        Assert.Equal((8, 0), (after.Stock, after.Reserved));
+    }
 }
