@@ -43,6 +43,10 @@ var targets = new Dictionary<string, double>
     ["monthly notice, PDF, p95 (ms)"] = 1000,
     ["monthly notice, PDF size (KB)"] = 2048,
     ["monthly notice, draft built from the ledger, p95 (ms)"] = 500,
+    // The point of sale: one item for a random household, through the checkout desk (chain-head lock, balance check,
+    // stock movement, receipt) in one transaction; then 8 counters at once, 50 checkouts each, every one on its own connection.
+    ["checkout one item, p95 (ms)"] = 50,
+    ["400 checkouts from 8 counters at once, total (s)"] = 20,
 };
 
 var provider = args.Length > 0 && args[0] == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
@@ -146,6 +150,9 @@ try
         PhotoProcessing.Process(cameraPhoto);
         return Task.CompletedTask;
     });
+
+    foreach (var (name, value) in await CheckoutsAsync(NewDb, villageId, households.Select(h => h.Number).ToList()))
+        results[name] = value;
 
     foreach (var (name, value) in await OverHttpAsync(provider, connectionString, villageId, households.Select(h => h.Id).ToList(), NewDb))
         results[name] = value;
@@ -327,6 +334,49 @@ static async Task<Dictionary<string, double>> OverHttpAsync(DatabaseProvider pro
         if (Directory.Exists(evidence))
             Directory.Delete(evidence, recursive: true);
     }
+}
+
+// An item of the benchmark's own with stock for every checkout, then checkouts one after another and from 8 counters at once.
+static async Task<Dictionary<string, double>> CheckoutsAsync(Func<VillagePointsDb> newDb, Guid villageId, List<int> householdNumbers)
+{
+    const int sequential = 200, counters = 8, perCounter = 50;
+    var time = TimeProvider.System;
+    Guid clerk;
+    await using (var db = newDb())
+    {
+        var phone = DemoVillage.Accounts.First(a => a.Role == Role.ShopClerk).Phone;
+        clerk = await db.UserAccounts.Where(u => u.Phone == phone).Select(u => u.Id).SingleAsync();
+        var now = BusinessCalendar.Truncate(time.GetUtcNow());
+        var item = new VillagePoints.Core.Shop.ShopItem
+        {
+            VillageId = villageId, Id = Ids.New(now), Code = "bench-soap", NameZh = "肥皂", NameEn = "Soap", Unit = "块", PricePoints = 1,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        db.ShopItems.Add(item);
+        VillagePoints.Core.Shop.StockKeeping.Append(db, item, new VillagePoints.Core.Shop.StockChange(
+            VillagePoints.Core.Shop.StockMovementKind.Purchase, 10_000, clerk, BusinessCalendar.DateOf(now), CostFen: 1_000_000, Counterparty: "供销社"), now);
+        await db.SaveChangesAsync();
+    }
+    var random = new Random(13);
+    async Task CheckoutAsync(int householdNo)
+    {
+        await using var db = newDb();
+        await new VillagePoints.Core.Shop.CheckoutDesk(db, new LedgerPosting(db, time), time).CheckoutAsync(new VillagePoints.Core.Shop.CheckoutCommand(
+            villageId, householdNo, [new VillagePoints.Core.Shop.CartLine("bench-soap", 1)], clerk));
+    }
+    var measured = new Dictionary<string, double>
+    {
+        ["checkout one item, p95 (ms)"] = await P95Async(sequential, () => CheckoutAsync(householdNumbers[random.Next(householdNumbers.Count)])),
+    };
+    var all = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, counters).Select(c => Task.Run(async () =>
+    {
+        for (var i = 0; i < perCounter; i++)
+            await CheckoutAsync(householdNumbers[(c * perCounter + i) % householdNumbers.Count]);
+    })));
+    measured["400 checkouts from 8 counters at once, total (s)"] = all.Elapsed.TotalSeconds;
+    AnsiConsole.MarkupLineInterpolated($"checkouts: {counters * perCounter / all.Elapsed.TotalSeconds:F0} per second from {counters} counters at once");
+    return measured;
 }
 
 static async Task<PrintedHead> LastHeadAsync(Func<VillagePointsDb> newDb, Guid villageId)

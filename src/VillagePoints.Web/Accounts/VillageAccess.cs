@@ -125,7 +125,7 @@ public sealed class VillageAccess(VillagePointsDb db)
     /// <summary>
     /// Where this person's work is: a villager's own household; in one village, the page of the most senior
     /// role's work (the review queue for the committee and the review group, the patrol for a grid worker, the
-    /// household lookup for a shop clerk, the merchant's own page); anyone over several villages (town,
+    /// point of sale for a shop clerk, the merchant's own page); anyone over several villages (town,
     /// district, administrator, or staff in more than one) the place browser.
     /// </summary>
     public async Task<string> LandingPathAsync(ClaimsPrincipal user, CancellationToken ct = default)
@@ -148,7 +148,7 @@ public sealed class VillageAccess(VillagePointsDb db)
                 {
                     Role.CommitteeChair or Role.CommitteeMember or Role.ReviewGroup => $"{village}/review",
                     Role.GridWorker => $"{village}/patrol",
-                    Role.ShopClerk => $"{village}/households/lookup",
+                    Role.ShopClerk => $"{village}/shop/checkout",
                     Role.PartnerMerchant => $"{village}/merchant",
                     _ => village,
                 };

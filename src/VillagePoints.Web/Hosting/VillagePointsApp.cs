@@ -76,6 +76,7 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Notices.ObjectionDesk>();
         services.AddScoped<VillagePoints.Core.Notices.ObjectionQueries>();
         services.AddScoped<VillagePoints.Core.Shop.ShopCatalogue>().AddScoped<VillagePoints.Core.Shop.StockDesk>();
+        services.AddScoped<VillagePoints.Core.Shop.CheckoutDesk>().AddScoped<VillagePoints.Core.Shop.CheckoutQueries>();
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -199,6 +200,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(publicVillage);
         VillagePoints.Web.Notices.ObjectionsApi.MapObjectionsApi(village);
         VillagePoints.Web.Shop.CatalogueApi.MapCatalogueApi(village);
+        VillagePoints.Web.Shop.CheckoutsApi.MapCheckoutsApi(village);
 
         app.MapRazorPages();
     }

@@ -72,8 +72,8 @@ public sealed class RegisterTests(BrowserApp app)
 
         await page.GotoAsync("/");
 
-        // The clerk lands on the counter lookup; the village's register shows the same, and no more.
-        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}/households/lookup$"));
+        // The clerk lands on the point of sale; the village's register shows what its lookup shows, and no more.
+        await Expect(page).ToHaveURLAsync(new Regex($"{VillagePath}/shop/checkout$"));
         await page.GotoAsync(VillagePath);
         var main = page.Locator("main");
         await Expect(main.Locator("ul.households li").First).ToBeVisibleAsync();

@@ -27,7 +27,7 @@ public sealed class LandingAndHeaderTests
         var villagePage = $"/villages/{a.VillageCode}";
         Assert.Equal("/my", await LandingOf(TestApp.In(a, Role.Villager, householdNumber: 1)));
         foreach (var (cadre, work) in new[] { (Role.CommitteeChair, "/review"), (Role.CommitteeMember, "/review"), (Role.ReviewGroup, "/review"),
-                     (Role.GridWorker, "/patrol"), (Role.ShopClerk, "/households/lookup"), (Role.PartnerMerchant, "/merchant") })
+                     (Role.GridWorker, "/patrol"), (Role.ShopClerk, "/shop/checkout"), (Role.PartnerMerchant, "/merchant") })
             Assert.True(await LandingOf(TestApp.In(a, cadre)) == villagePage + work, $"{cadre} of one village should land on {villagePage}{work}.");
         Assert.Equal(villagePage + "/patrol", await LandingOf(TestApp.In(a, Role.Villager, householdNumber: 1), TestApp.In(a, Role.GridWorker)));
         Assert.Equal(villagePage + "/review", await LandingOf(TestApp.In(a, Role.GridWorker), TestApp.In(a, Role.CommitteeMember)));
