@@ -128,6 +128,23 @@ public sealed class VoucherDesk(VillagePointsDb db, TimeProvider time)
         return voucher is null ? null : await ViewAsync(voucher, ct);
     }
 
+    /// <summary>
+    /// A voucher of the village by its code as typed, with who it concerns (its household, its merchant's login),
+    /// so a caller can decide who may read it; null for a code that is not one of the village's.
+    /// </summary>
+    public async Task<(VoucherView View, Guid HouseholdId, Guid? MerchantAccountId)?> FindWithPartiesAsync(Guid villageId, string? typed,
+        CancellationToken ct = default)
+    {
+        if (VoucherCodes.Normalise(typed) is not { } code)
+            return null;
+        var voucher = await db.Vouchers.AsNoTracking().SingleOrDefaultAsync(v => v.VillageId == villageId && v.Code == code, ct);
+        if (voucher is null)
+            return null;
+        var account = await db.Merchants.AsNoTracking().Where(m => m.VillageId == villageId && m.Id == voucher.MerchantId).Select(m => m.AccountId)
+            .SingleAsync(ct);
+        return (await ViewAsync(voucher, ct), voucher.HouseholdId, account);
+    }
+
     /// <summary>A household's vouchers, newest first.</summary>
     public async Task<List<VoucherView>> ForHouseholdAsync(Guid villageId, Guid householdId, CancellationToken ct = default)
     {
