@@ -18,6 +18,7 @@ public sealed class ShopSettlementsModel(MerchantSettlements settlements, TimePr
     public VillageSettlement Settlement { get; private set; } = null!;
     public IReadOnlyList<int> Months { get; private set; } = [];
     public string? MonthError { get; private set; }
+    public bool CanKeepMerchants { get; private set; }
 
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
 
@@ -40,6 +41,7 @@ public sealed class ShopSettlementsModel(MerchantSettlements settlements, TimePr
         if (!grant.Has(VillagePermission.RunShop) && !grant.Has(VillagePermission.ReadShopFunding))
             return Forbid();
         Village = grant.Village;
+        CanKeepMerchants = grant.Has(VillagePermission.RunShop);
         var thisMonth = VoucherDesk.MonthOf(time.GetUtcNow());
         var shown = thisMonth;
         if (month is not null)

@@ -78,7 +78,10 @@ public sealed class MerchantPagesTests
         Assert.Contains(VoucherCodes.Display(voucher.Code), home, StringComparison.Ordinal);
         Assert.Contains("15.00 元", home, StringComparison.Ordinal);
         Assert.Contains("settlements.xlsx?month=", home, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await merchant.GetAsync($"{page}?month=9999-99")).StatusCode);
+        Assert.Contains("月份格式不对", await merchant.GetStringAsync($"{page}?month=9999-99"), StringComparison.Ordinal);
+        var english = await merchant.GetStringAsync($"{page}?culture=en-US&ui-culture=en-US");
+        Assert.Contains("Honour a voucher", english, StringComparison.Ordinal);
+        Assert.Contains("Latest honours", english, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
