@@ -77,6 +77,7 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Notices.ObjectionQueries>();
         services.AddScoped<VillagePoints.Core.Shop.ShopCatalogue>().AddScoped<VillagePoints.Core.Shop.StockDesk>();
         services.AddScoped<VillagePoints.Core.Shop.CheckoutDesk>().AddScoped<VillagePoints.Core.Shop.CheckoutQueries>();
+        VillagePoints.Web.Merchants.VouchersApi.AddVouchers(services);
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -201,6 +202,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Notices.ObjectionsApi.MapObjectionsApi(village);
         VillagePoints.Web.Shop.CatalogueApi.MapCatalogueApi(village);
         VillagePoints.Web.Shop.CheckoutsApi.MapCheckoutsApi(village);
+        VillagePoints.Web.Merchants.VouchersApi.MapVouchersApi(village);
 
         app.MapRazorPages();
     }

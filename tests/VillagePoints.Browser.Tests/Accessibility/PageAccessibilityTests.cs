@@ -10,6 +10,7 @@ public enum Visitor
     Anonymous,
     Villager,
     Administrator,
+    Merchant,
 }
 
 [Collection(BrowserCollection.Name)]
@@ -30,7 +31,9 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add($"/villages/{DemoVillage.VillageCode}/claims/recommend", Visitor.Villager, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/claims", Visitor.Villager, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/households/lookup", Visitor.Administrator, elder);
-            data.Add($"/villages/{DemoVillage.VillageCode}/merchant", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/merchant", Visitor.Merchant, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/shop/merchants", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/shop/settlements", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/objections/mine", Visitor.Villager, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/objections", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/notices", Visitor.Villager, elder);
@@ -49,6 +52,7 @@ public sealed class PageAccessibilityTests(BrowserApp app)
         {
             Visitor.Villager => await app.SignedInContextAsync(BrowserApp.Villager, elder),
             Visitor.Administrator => await app.SignedInContextAsync(BrowserApp.Administrator, elder),
+            Visitor.Merchant => await app.SignedInContextAsync(DemoVillage.Accounts.First(a => a.Role == VillagePoints.Core.Accounts.Role.PartnerMerchant), elder),
             _ => await app.NewContextAsync(elder: elder),
         };
         var page = await context.NewPageAsync();

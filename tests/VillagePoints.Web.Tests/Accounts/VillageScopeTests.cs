@@ -356,6 +356,7 @@ public sealed class VillageScopeTests
         .Replace("{month}", "2026-01", StringComparison.Ordinal)
         .Replace("{itemCode}", "rice", StringComparison.Ordinal)
         .Replace("{code}", villageCode, StringComparison.Ordinal)
+        .Replace("{merchantCode}", "yongqiang-barber", StringComparison.Ordinal)
         .Replace("{id:guid}", "0197a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b", StringComparison.Ordinal);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url) =>

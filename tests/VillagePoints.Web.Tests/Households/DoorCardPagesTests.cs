@@ -87,8 +87,10 @@ public sealed class DoorCardPagesTests
         var html = await merchant.GetStringAsync($"/villages/{v.VillageCode}/merchant");
 
         Assert.Contains("村口超市", html, StringComparison.Ordinal);
-        Assert.Contains("合作商家", html, StringComparison.Ordinal);
-        Assert.Contains("还在建设中", html, StringComparison.Ordinal);
+        Assert.Contains("合作商户", html, StringComparison.Ordinal);
+        // Until the shop links this login to a merchant, the page says so instead of offering to honour anything.
+        Assert.Contains("还没有关联商户", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("查验", html, StringComparison.Ordinal);
         Assert.DoesNotContain("测试户", html, StringComparison.Ordinal);
     }
 }
