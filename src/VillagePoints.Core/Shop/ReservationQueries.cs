@@ -33,14 +33,18 @@ public sealed class ReservationQueries(VillagePointsDb db)
 {
     public const int MaxList = 200;
 
-    public async Task<ReservationView?> FindAsync(Guid villageId, long number, CancellationToken ct = default)
+    /// <param name="households">The households the reader may see (a villager's own); null for the whole village.</param>
+    public async Task<ReservationView?> FindAsync(Guid villageId, long number, IReadOnlyCollection<Guid>? households = null,
+        CancellationToken ct = default)
     {
-        var found = await ViewsAsync(villageId, db.Reservations.AsNoTracking().Where(r => r.VillageId == villageId && r.Number == number), ct);
-        return found.SingleOrDefault();
+        var query = db.Reservations.AsNoTracking().Where(r => r.VillageId == villageId && r.Number == number);
+        if (households is not null)
+            query = query.Where(r => households.Contains(r.HouseholdId));
+        return (await ViewsAsync(villageId, query, ct)).SingleOrDefault();
     }
 
     public async Task<ReservationView> ViewAsync(Reservation reservation, CancellationToken ct = default) =>
-        await FindAsync(reservation.VillageId, reservation.Number, ct) ?? throw ReservationDesk.NotFound();
+        await FindAsync(reservation.VillageId, reservation.Number, null, ct) ?? throw ReservationDesk.NotFound();
 
     /// <summary>
     /// Open reservations first (soonest deadline first), then the newest closed ones. <paramref name="households"/> narrows

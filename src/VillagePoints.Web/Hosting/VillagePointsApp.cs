@@ -75,6 +75,7 @@ public static class VillagePointsApp
         services.AddHostedService<VillagePoints.Web.Notices.NoticeScheduler>();
         services.AddScoped<VillagePoints.Core.Notices.ObjectionDesk>();
         services.AddScoped<VillagePoints.Core.Notices.ObjectionQueries>();
+        VillagePoints.Web.Shop.ReservationsApi.AddReservations(services);
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -197,6 +198,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Notices.PublicVerificationApi.MapPublicVerificationApi(publicVillage);
         VillagePoints.Web.Notices.NoticesApi.MapPublicNoticesApi(publicVillage);
         VillagePoints.Web.Notices.ObjectionsApi.MapObjectionsApi(village);
+        VillagePoints.Web.Shop.ReservationsApi.MapReservationsApi(village);
 
         app.MapRazorPages();
     }
