@@ -46,6 +46,9 @@ public sealed class ShopBrowseModel(VillagerShopQueries shop, ReservationDesk de
     /// <summary>The item whose form the last error belongs to, so the message stands beside it.</summary>
     public string? ErrorItem { get; private set; }
 
+    /// <summary>The clerk browsing the shelf: a link to the pickup list.</summary>
+    public bool RunsShop { get; private set; }
+
     public bool OpenToday { get; private set; }
 
     public bool OpenNow { get; private set; }
@@ -56,7 +59,8 @@ public sealed class ShopBrowseModel(VillagerShopQueries shop, ReservationDesk de
 
     public static string FormId(string code) => "reserve-" + code;
 
-    public bool CanReserve(ShelfItem item) => Household is not null && !item.IsVoucher && item.InStock;
+    /// <summary>Goods on the shelf the household can afford now: an item it cannot is marked, not offered.</summary>
+    public bool CanReserve(ShelfItem item) => Household is not null && !item.IsVoucher && item.InStock && Affordable(item);
 
     public bool Affordable(ShelfItem item) => Purse is { } p && item.PricePoints <= p.Available;
 
@@ -108,6 +112,7 @@ public sealed class ShopBrowseModel(VillagerShopQueries shop, ReservationDesk de
         Village = grant.Village;
         if (!ClaimForms.IsFormKey(FormKey))
             FormKey = ClaimForms.NewFormKey();
+        RunsShop = grant.Has(VillagePermission.RunShop);
         Items = await shop.ShelfAsync(Village.Id, ct);
         var now = time.GetUtcNow();
         OpenToday = ShopHours.OpensOn(Village.Settings, BusinessCalendar.DateOf(now).DayOfWeek);

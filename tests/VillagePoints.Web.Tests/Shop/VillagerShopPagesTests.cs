@@ -36,6 +36,7 @@ public sealed class VillagerShopPagesTests
         Assert.Contains("服务券请到超市柜台兑换", html, StringComparison.Ordinal);
         Assert.Contains("id=\"reserve-rice\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"reserve-haircut\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"reserve-caviar\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"reserve-salt-gone\"", html, StringComparison.Ordinal);
 
         var fields = new Dictionary<string, string> { ["FormKey"] = "reserve1", ["ItemCode"] = "rice", ["Quantity"] = "2" };
