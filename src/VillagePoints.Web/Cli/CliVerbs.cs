@@ -281,8 +281,9 @@ public static class CliVerbs
 
         var createAdmin = CreateAdminVerb.Create(WithDb, input, stdout, stderr);
         var notice = NoticeVerbs.Create(WithDb, stdout, stderr);
+        var shop = new Command("shop", "The points supermarket's housekeeping.") { ReservationVerbs.ExpireReservations(WithDb, stdout) };
 
-        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey, notice };
+        var root = new RootCommand("VillagePoints 智慧积分. With no verb, serves the web app.") { migrate, seed, createAdmin, verify, stats, checkpoint, checkpointsList, signingKey, notice, shop };
         return await root.Parse(args).InvokeAsync();
     }
 

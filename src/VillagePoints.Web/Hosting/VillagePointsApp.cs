@@ -78,6 +78,7 @@ public static class VillagePointsApp
         services.AddScoped<VillagePoints.Core.Shop.ShopCatalogue>().AddScoped<VillagePoints.Core.Shop.StockDesk>();
         services.AddScoped<VillagePoints.Core.Shop.CheckoutDesk>().AddScoped<VillagePoints.Core.Shop.CheckoutQueries>();
         VillagePoints.Web.Merchants.VouchersApi.AddVouchers(services);
+        VillagePoints.Web.Shop.ReservationsApi.AddReservations(services);
         services.AddHostedService<DatabaseStartup>();
         services.AddLedgerCheckpoints(builder.Environment.IsDevelopment());
 
@@ -203,6 +204,7 @@ public static class VillagePointsApp
         VillagePoints.Web.Shop.CatalogueApi.MapCatalogueApi(village);
         VillagePoints.Web.Shop.CheckoutsApi.MapCheckoutsApi(village);
         VillagePoints.Web.Merchants.VouchersApi.MapVouchersApi(village);
+        VillagePoints.Web.Shop.ReservationsApi.MapReservationsApi(village);
 
         app.MapRazorPages();
     }

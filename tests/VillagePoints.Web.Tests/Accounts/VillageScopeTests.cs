@@ -172,9 +172,12 @@ public sealed class VillageScopeTests
     // The published notices, for anyone without signing in: they must not carry a village scope, and must answer anonymously.
     private static readonly string[] PublicNoticePages = ["public/villages/{code}/notices", "public/villages/{code}/notices/{month}"];
 
+    // The villager's own shop pages: they read only the signed-in villager's household, never a route's.
+    private static readonly string[] MyShopPages = ["my/reservations", "my/receipts", "my/receipts/{number:long}", "my/vouchers"];
+
     // Pages outside any village: the landing redirect, sign-in and out, the error page, preferences, the villager's home and the place browser.
     private static readonly string[] UnscopedPages = ["", "login", "logout", "error/{code?}", "preferences", "my", "places", "notifications",
-        .. PublicNoticePages];
+        .. PublicNoticePages, .. MyShopPages];
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task PublicNoticePages_AnswerAnonymously_WithoutAVillageScope(DatabaseProvider provider)
