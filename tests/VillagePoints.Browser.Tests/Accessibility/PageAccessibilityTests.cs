@@ -35,6 +35,7 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add($"/villages/{DemoVillage.VillageCode}/objections", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/notices", Visitor.Villager, elder);
             data.Add($"/public/villages/{DemoVillage.VillageCode}/notices", Visitor.Anonymous, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/shop/funding", Visitor.Administrator, elder);
         }
         return data;
     }
