@@ -30,7 +30,7 @@ internal sealed record LedgerProfile(DateOnly Opening, int AwardPoints, int Dedu
 /// activities with their rosters.
 /// </summary>
 internal sealed record DemoHistory(List<PostEntry> Entries, List<Claim> Claims, List<Activity> Activities, List<ActivityAttendance> Attendances,
-    List<DemoNotice> Notices, List<Objection> Objections);
+    List<DemoNotice> Notices, List<Objection> Objections, DemoShopHistory? Shop = null);
 
 /// <summary>A person of a household, for activity rosters.</summary>
 internal sealed record DemoMember(Guid Id, string Name);
@@ -134,10 +134,11 @@ internal sealed partial class DemoLedgerPlan
     /// the village has someone to organise them (a review group), one claim per person who came.</param>
     public static DemoHistory Create(Random rng, Guid villageId, IReadOnlyList<Guid> households, IReadOnlyList<IReadOnlyList<DemoMember>> members,
         VillageSettings settings, LedgerProfile profile, DemoReviewers people, IReadOnlyList<Rule> rules, IReadOnlyList<RuleVersion> versions,
-        DateTimeOffset now) =>
-        new DemoLedgerPlan(rng, people, members, rules, versions, now).History(villageId, households, settings, profile);
+        DateTimeOffset now, DemoShopPeople? shop = null) =>
+        new DemoLedgerPlan(rng, people, members, rules, versions, now).History(villageId, households, settings, profile, shop);
 
-    private DemoHistory History(Guid villageId, IReadOnlyList<Guid> households, VillageSettings settings, LedgerProfile profile)
+    private DemoHistory History(Guid villageId, IReadOnlyList<Guid> households, VillageSettings settings, LedgerProfile profile,
+        DemoShopPeople? shop)
     {
         // Every month's notice has closed but last month's (still on the board) and this month's (a draft), and no
         // entry comes late to its notice: an entry is effective when its month's notice has closed.
@@ -259,9 +260,18 @@ internal sealed partial class DemoLedgerPlan
 
         var notices = ScheduleNotices(entries, opening, settings.PublicityWindowDays);
         var (objections, added) = PlanObjections(villageId, households, entries, notices, StateOf);
+        // The shop spends what the rest of the history earned, so it comes last; its own generator leaves the rest as it was.
+        DemoShopHistory? shopHistory = null;
+        if (shop is not null)
+        {
+            var redemptions = new List<PostEntry>();
+            shopHistory = PlanShop(villageId, households, [.. entries, .. added], shop, StateOf, redemptions);
+            added.AddRange(redemptions);
+        }
         // The ledger starts empty, so an entry's number is its place in the list.
         entries = Merge(entries, added, claimsByEntry, objections, notices);
-        return new DemoHistory(entries, claims, FinishActivities(activities, claims, attendances, attendeeNames), attendances, notices, objections);
+        return new DemoHistory(entries, claims, FinishActivities(activities, claims, attendances, attendeeNames), attendances, notices, objections,
+            shopHistory);
     }
 
     /// <summary>

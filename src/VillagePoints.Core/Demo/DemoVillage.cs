@@ -6,6 +6,7 @@ using VillagePoints.Core.Evidence;
 using VillagePoints.Core.Ledger;
 using VillagePoints.Core.Notices;
 using VillagePoints.Core.Places;
+using VillagePoints.Core.Shop;
 
 namespace VillagePoints.Core.Demo;
 
@@ -87,6 +88,9 @@ public static class DemoVillage
         var gaocun = new Village { Id = ids.New(founded), TownId = town.Id, Code = GaocunCode, Name = population.Gaocun.Name, StartedOn = gaocunOpening };
         // A small village has no review group: its committee decides every claim in one step.
         gaocun.Settings.TwoStepReview = false;
+        shuixin.Settings.ShopDays = DemoShop.Days.Aggregate(0, (days, d) => days | ShopHours.Bit(d));
+        shuixin.Settings.ShopOpensAt = DemoShop.OpensAt;
+        shuixin.Settings.ShopClosesAt = DemoShop.ClosesAt;
         var shuixinRows = Rows(population.Shuixin, shuixin.Id, founded, ids);
         var gaocunRows = Rows(population.Gaocun, gaocun.Id, LocalMorning(gaocunOpening), ids);
 
@@ -136,7 +140,14 @@ public static class DemoVillage
             new DemoReviewers(byRole[(Role.GridWorker, Scope.Shuixin)].Id,
                 users.Where(u => u.Roles[0] is { Role: Role.ReviewGroup } r && r.VillageId == shuixin.Id).Select(u => u.Id).ToList(),
                 byRole[(Role.CommitteeChair, Scope.Shuixin)].Id, byRole[(Role.CommitteeMember, Scope.Shuixin)].Id, shuixinVillagers),
-            shuixinRules.Rules, shuixinRules.Versions, now);
+            shuixinRules.Rules, shuixinRules.Versions, now,
+            new DemoShopPeople(byRole[(Role.ShopClerk, Scope.Shuixin)].Id,
+                new Dictionary<string, Guid>
+                {
+                    [DemoShop.Barber] = users.Single(u => u.Phone == StaffPhonePrefix + "0015").Id,
+                    [DemoShop.CarWash] = users.Single(u => u.Phone == StaffPhonePrefix + "0017").Id,
+                },
+                DemoPopulation.Seed + 31));
         var gaocunPlan = DemoLedgerPlan.Create(new Random(DemoPopulation.Seed + 2), gaocun.Id,
             gaocunRows.Households.Select(h => h.Id).ToList(), Members(gaocunRows), gaocun.Settings,
             new LedgerProfile(gaocunOpening, GaocunAwardPoints, GaocunDeductionPoints),
@@ -191,6 +202,8 @@ public static class DemoVillage
                 done += batch.Length;
                 progress?.Report((done, total));
             }
+            if (plan.Shop is { } shop)
+                await InsertShopAsync(db, shop, ct);
             // Activities before their rosters, and both before the claims that name them.
             db.Activities.AddRange(plan.Activities);
             await db.SaveChangesAsync(ct);
@@ -259,6 +272,22 @@ public static class DemoVillage
             db.ChangeTracker.Clear();
             previous = (n.Month, draft.ChainHead.EntryNumber);
         }
+    }
+
+    /// <summary>
+    /// The shop's rows, after the ledger entries its checkout lines name: merchants and items (each with the head of its
+    /// stock chain), then the movements, checkouts, lines and vouchers by the bulk path.
+    /// </summary>
+    private static async Task InsertShopAsync(VillagePointsDb db, DemoShopHistory shop, CancellationToken ct)
+    {
+        db.Merchants.AddRange(shop.Merchants);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        await DemoBulkInsert.InsertAsync(db, shop.Items, ct);
+        await DemoBulkInsert.InsertAsync(db, shop.Movements, ct);
+        await DemoBulkInsert.InsertAsync(db, shop.Checkouts, ct);
+        await DemoBulkInsert.InsertAsync(db, shop.Lines, ct);
+        await DemoBulkInsert.InsertAsync(db, shop.Vouchers, ct);
     }
 
     /// <summary>A clock stopped at one instant: the moment a notice of the past was published.</summary>
@@ -373,6 +402,7 @@ public static class DemoVillage
             Staff("0014", "李美玲", Role.ShopClerk, Scope.Shuixin, "水心村积分超市管理员"),
             Staff("0015", "吴永强", Role.PartnerMerchant, Scope.Shuixin, "合作商户：永强理发店（理发券）"),
             Staff("0016", "何少芬", Role.ReviewGroup, Scope.Shuixin, "水心村第六村民小组组长、积分评议小组成员"),
+            Staff("0017", "陈志华", Role.PartnerMerchant, Scope.Shuixin, "合作商户：志华洗车行（洗车券）"),
             Villager(population.Shuixin, 1, Scope.Shuixin, "水心村村民"),
             Villager(population.Shuixin, 2, Scope.Shuixin, "水心村村民"),
             Staff("0020", "罗国栋", Role.CommitteeChair, Scope.Gaocun, "高村党支部书记、积分制评分管理委员会主任"),

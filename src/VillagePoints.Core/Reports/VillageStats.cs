@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Activities;
 using VillagePoints.Core.Data;
 using VillagePoints.Core.Ledger;
+using VillagePoints.Core.Shop;
 
 namespace VillagePoints.Core.Reports;
 
@@ -49,8 +50,11 @@ public sealed class VillageStats(VillagePointsDb db)
             PointsIssued: Net(EntryKind.BaseGrant) + Net(EntryKind.Award),
             PointsDeducted: -Net(EntryKind.Deduction),
             PointsRedeemed: -Net(EntryKind.Redemption),
-            // Filled by the points-supermarket feature (checkout lines); no items exist before it.
-            ItemsRedeemed: 0,
+            // Units handed over at the points supermarket: a cancelled checkout gave its goods back.
+            ItemsRedeemed: await db.CheckoutLines.Where(l => villageId == null || l.VillageId == villageId)
+                .Join(db.Checkouts.Where(c => c.State == CheckoutState.Completed), l => new { l.VillageId, Id = l.CheckoutId },
+                    c => new { c.VillageId, c.Id }, (l, c) => (long)l.Quantity)
+                .SumAsync(ct),
             // One person-time per attendance of a confirmed activity: a cancelled or still-open roster counts nothing.
             VolunteerPersonTimes: await db.ActivityAttendances.Where(a => villageId == null || a.VillageId == villageId)
                 .Join(db.Activities.Where(x => x.State == ActivityState.Confirmed), a => new { a.VillageId, Id = a.ActivityId },

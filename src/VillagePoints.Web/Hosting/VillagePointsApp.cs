@@ -47,6 +47,7 @@ public static class VillagePointsApp
         services.AddScoped<LedgerVerifier>();
         services.AddScoped<PrintedHeadVerification>();
         services.AddScoped<VillageStats>();
+        services.AddScoped<VillagePoints.Core.Shop.ShopFunding>();
         services.AddScoped<PasswordLogin>();
         services.AddScoped<AccountSecurity>();
         services.AddScoped<VillageAccess>();
@@ -190,6 +191,7 @@ public static class VillagePointsApp
         village.MapCheckpointsApi();
         village.MapDirectRecordsApi();
         village.MapReportsApi();
+        VillagePoints.Web.Shop.FundingApi.MapFundingApi(village);
         village.MapEvidenceApi();
         VillagePoints.Web.Rules.RulesApi.MapRulesApi(village);
         VillagePoints.Web.Claims.ClaimsApi.MapClaimsApi(village);

@@ -36,6 +36,8 @@ public sealed class VillageHouseholdsModel(HouseholdQueries households, VillageS
     /// <summary>Who keeps the register prints its door cards.</summary>
     public bool CanPrintDoorCards { get; private set; }
 
+    public bool CanReadShopFunding { get; private set; }
+
     private HouseholdSearchPage Shown => Results ?? throw new InvalidOperationException("The register is not shown to this user.");
 
     public string VillagePath => $"/villages/{Uri.EscapeDataString(Village.Code)}";
@@ -87,6 +89,7 @@ public sealed class VillageHouseholdsModel(HouseholdQueries households, VillageS
         Village = grant.Village;
         CanOpenHouseholds = grant.Has(VillagePermission.ReadHouseholdRecords);
         CanPrintDoorCards = grant.Has(VillagePermission.ManageHouseholds);
+        CanReadShopFunding = grant.Has(VillagePermission.ReadShopFunding);
         if (grant.Has(VillagePermission.ReadHouseholds))
         {
             Query = q;

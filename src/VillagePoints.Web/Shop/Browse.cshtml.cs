@@ -32,7 +32,7 @@ public sealed class ShopBrowseModel(VillagerShopQueries shop, ReservationDesk de
 
     public Village Village { get; private set; } = null!;
 
-    public IReadOnlyList<ShelfItem> Items { get; private set; } = [];
+    public IReadOnlyList<BrowseItem> Items { get; private set; } = [];
 
     /// <summary>The villager's household and its points; null for anyone without one here (staff, oversight).</summary>
     public Household? Household { get; private set; }
@@ -60,12 +60,12 @@ public sealed class ShopBrowseModel(VillagerShopQueries shop, ReservationDesk de
     public static string FormId(string code) => "reserve-" + code;
 
     /// <summary>Goods on the shelf the household can afford now: an item it cannot is marked, not offered.</summary>
-    public bool CanReserve(ShelfItem item) => Household is not null && !item.IsVoucher && item.InStock && Affordable(item);
+    public bool CanReserve(BrowseItem item) => Household is not null && !item.IsVoucher && item.InStock && Affordable(item);
 
-    public bool Affordable(ShelfItem item) => Purse is { } p && item.PricePoints <= p.Available;
+    public bool Affordable(BrowseItem item) => Purse is { } p && item.PricePoints <= p.Available;
 
     /// <summary>The most one reservation may ask for: what is on the shelf, within the desk's per-line maximum.</summary>
-    public static int MaxQuantity(ShelfItem item) => Math.Clamp(item.Available, 1, ReservationDesk.MaxQuantity);
+    public static int MaxQuantity(BrowseItem item) => Math.Clamp(item.Available, 1, ReservationDesk.MaxQuantity);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 

@@ -8,7 +8,7 @@ using VillagePoints.Core.Shop;
 namespace VillagePoints.Web.Shop;
 
 /// <summary>One item on the villager's shelf: what it is, what it costs, whether any is left to take.</summary>
-public sealed record ShelfItem(
+public sealed record BrowseItem(
     string Code,
     ItemCategory Category,
     string NameZh,
@@ -59,7 +59,7 @@ public sealed class VillagerShopQueries(VillagePointsDb db)
         $"/api/v1/villages/{Uri.EscapeDataString(villageCode)}/shop/items/{Uri.EscapeDataString(itemCode)}/photo";
 
     /// <summary>The active items of the village, by category, then name.</summary>
-    public async Task<IReadOnlyList<ShelfItem>> ShelfAsync(Guid villageId, CancellationToken ct)
+    public async Task<IReadOnlyList<BrowseItem>> ShelfAsync(Guid villageId, CancellationToken ct)
     {
         var items = await db.ShopItems.AsNoTracking().Where(i => i.VillageId == villageId && i.Active)
             .Select(i => new
@@ -69,7 +69,7 @@ public sealed class VillagerShopQueries(VillagePointsDb db)
             })
             .ToListAsync(ct);
         return [.. items.OrderBy(i => i.Category).ThenBy(i => i.PricePoints).ThenBy(i => i.Code, StringComparer.Ordinal)
-            .Select(i => new ShelfItem(i.Code, i.Category, i.NameZh, i.NameEn, i.Unit, i.PricePoints, Math.Max(0, i.Stock - i.Reserved),
+            .Select(i => new BrowseItem(i.Code, i.Category, i.NameZh, i.NameEn, i.Unit, i.PricePoints, Math.Max(0, i.Stock - i.Reserved),
                 i.LimitPerHousehold, i.LimitPeriod, i.PhotoId, i.Merchant))];
     }
 

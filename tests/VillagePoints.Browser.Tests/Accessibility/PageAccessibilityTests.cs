@@ -40,6 +40,7 @@ public sealed class PageAccessibilityTests(BrowserApp app)
             data.Add($"/public/villages/{DemoVillage.VillageCode}/notices", Visitor.Anonymous, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/shop/checkout", Visitor.Administrator, elder);
             data.Add($"/villages/{DemoVillage.VillageCode}/shop/checkouts", Visitor.Administrator, elder);
+            data.Add($"/villages/{DemoVillage.VillageCode}/shop/funding", Visitor.Administrator, elder);
         }
         return data;
     }

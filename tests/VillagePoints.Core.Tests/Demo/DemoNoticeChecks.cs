@@ -74,7 +74,7 @@ internal static class DemoNoticeChecks
             Assert.Equal(covered.Count, doc.Summary.Entries);
             // A line from a claim shows the claim's channel; the rest, where the entry came from.
             Assert.All(doc.Households.SelectMany(h => h.Entries), l =>
-                Assert.True(Enum.TryParse<ClaimChannel>(l.Channel, out _) || l.Channel is SourceKinds.Opening or SourceKinds.Objection, l.Channel));
+                Assert.True(Enum.TryParse<ClaimChannel>(l.Channel, out _) || l.Channel is SourceKinds.Opening or SourceKinds.Objection or SourceKinds.Checkout, l.Channel));
         }
     }
 

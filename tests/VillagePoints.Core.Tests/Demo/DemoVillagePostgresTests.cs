@@ -27,6 +27,9 @@ public sealed class DemoVillagePostgresTests(DemoVillageFixture fixture) : IClas
                 c.EntryNumber, c.ActivityId, c.ExplanationZh))
             .ToListAsync();
 
+    private static Task<List<string>> ItemHeadsAsync(VillagePointsDb db) =>
+        db.ShopItems.AsNoTracking().OrderBy(i => i.Code).Select(i => i.Code + " " + i.Stock + " " + i.MovementCount + " " + i.LastMovementHash).ToListAsync();
+
     [Fact]
     public async Task The_same_seed_on_PostgreSQL_gives_the_same_claims_rosters_notices_objections_and_a_sound_ledger()
     {
@@ -50,6 +53,12 @@ public sealed class DemoVillagePostgresTests(DemoVillageFixture fixture) : IClas
         var village = await postgres.Villages.AsNoTracking().SingleAsync(v => v.Code == DemoVillage.VillageCode);
         Assert.Equal((await new VillageStats(sqlite).ComputeAsync(village.Id)).VolunteerPersonTimes,
             (await new VillageStats(postgres).ComputeAsync(village.Id)).VolunteerPersonTimes);
+        Assert.Equal((await new VillageStats(sqlite).ComputeAsync(village.Id)).ItemsRedeemed,
+            (await new VillageStats(postgres).ComputeAsync(village.Id)).ItemsRedeemed);
+        // The shop's rows went in by COPY too: the same stock chains, ending on the same heads.
+        Assert.Equal(await ItemHeadsAsync(sqlite), await ItemHeadsAsync(postgres));
+        Assert.Equal(await sqlite.Vouchers.OrderBy(v => v.Code).Select(v => v.Code + v.State).ToListAsync(),
+            await postgres.Vouchers.OrderBy(v => v.Code).Select(v => v.Code + v.State).ToListAsync());
         var report = await new LedgerVerifier(postgres).VerifyAsync();
         Assert.True(report.Sound, report.FirstProblem?.ToString());
 
