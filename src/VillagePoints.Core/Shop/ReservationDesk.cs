@@ -204,6 +204,9 @@ public sealed class ReservationDesk(VillagePointsDb db, LedgerPosting posting, T
         return await WriteRetry.RunAsync(db, async token =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(token);
+            // Under the village's lock like every other writer of holds: a pickup at the counter writes the item's
+            // Reserved from what it read under that lock, so a release outside it could be overwritten and lost.
+            await posting.LockAsync(villageId, token);
             var reservation = await db.Reservations.AsNoTracking().Include(r => r.Lines)
                 .SingleOrDefaultAsync(r => r.VillageId == villageId && r.Number == number, token);
             var now = BusinessCalendar.Truncate(time.GetUtcNow());

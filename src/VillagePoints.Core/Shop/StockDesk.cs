@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VillagePoints.Core.Data;
+using VillagePoints.Core.Ledger;
 
 namespace VillagePoints.Core.Shop;
 
@@ -117,12 +118,15 @@ public sealed class StockDesk(VillagePointsDb db, TimeProvider time)
         {
             if (await Idempotency.ReplayAsync<Guid?>(db, c.VillageId, c.IdempotencyKey, RecordOperation, hash, token) is { } earlier)
                 return earlier;
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            await LockHoldsAsync(c.VillageId, token);
             var item = await db.ShopItems.SingleOrDefaultAsync(i => i.VillageId == c.VillageId && i.Code == code, token)
                 ?? throw ShopCatalogue.NotFound();
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
             var movement = StockKeeping.Append(db, item, change, now);
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, RecordOperation, hash, movement.Id, now);
             await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
             return movement.Id;
         }, [ConstraintNames.StockMovementSequence], ct);
         return (await ViewsAsync(db.StockMovements.Where(m => m.VillageId == c.VillageId && m.Id == movementId), ct)).Single();
@@ -156,6 +160,8 @@ public sealed class StockDesk(VillagePointsDb db, TimeProvider time)
         {
             if (await Idempotency.ReplayAsync<StocktakeResult>(db, c.VillageId, c.IdempotencyKey, StocktakeOperation, hash, token) is { } earlier)
                 return earlier;
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            await LockHoldsAsync(c.VillageId, token);
             var codes = counts.Select(x => x.ItemCode).ToList();
             var items = await db.ShopItems.Where(i => i.VillageId == c.VillageId && codes.Contains(i.Code)).ToDictionaryAsync(i => i.Code, token);
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
@@ -182,9 +188,16 @@ public sealed class StockDesk(VillagePointsDb db, TimeProvider time)
             var result = new StocktakeResult(on, reason, lines.Count(l => l.Sequence is not null), lines);
             Idempotency.Remember(db, c.VillageId, c.IdempotencyKey, StocktakeOperation, hash, result, now);
             await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
             return result;
         }, [ConstraintNames.StockMovementSequence], ct);
     }
+
+    /// <summary>
+    /// Takes the village's lock, which reservations and the counter hold while they change an item's holds
+    /// (<see cref="ShopItem.Reserved"/>): a movement checked against holds read outside it could break the database's range check.
+    /// </summary>
+    private Task LockHoldsAsync(Guid villageId, CancellationToken ct) => new LedgerPosting(db, time).LockAsync(villageId, ct);
 
     /// <summary>An item's movements, newest first; all items' when <paramref name="itemCode"/> is null.</summary>
     public async Task<List<StockMovementView>> HistoryAsync(Guid villageId, string? itemCode, int limit = 200, CancellationToken ct = default)
