@@ -100,6 +100,8 @@ internal static class DemoNoticeChecks
         Assert.Contains(entries, e => e.State == EntryState.Publicised);
         Assert.All(entries, e => Assert.Equal(
             e.ReversesEntryId is { } target ? states[target]
+            // Points spent at the shop are gone at once: a redemption is effective from the start.
+            : e.Kind == EntryKind.Redemption ? EntryState.Effective
             : closed.Contains(e.Number) && !held.Contains(e.Number) ? EntryState.Effective : EntryState.Publicised,
             e.State));
     }

@@ -389,9 +389,13 @@ public sealed class DemoVillageTests(DemoVillageFixture fixture, ITestOutputHelp
     public async Task Seed_PublicisesOnlyLastMonthOnTheBoardAndThisMonth()
     {
         await using var db = fixture.Open();
-        // On 29 November October's notice is still on the board: entries dated from October on are publicised.
+        // On 29 November October's notice is still on the board: entries dated from October on are publicised. Points spent
+        // at the shop are gone at once, so redemptions are effective whenever they happened.
         var october = new DateOnly(2026, 10, 1);
-        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.Kind != EntryKind.Reversal).Select(e => new { e.OccurredOn, e.State }).ToListAsync();
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.Kind != EntryKind.Reversal && e.Kind != EntryKind.Redemption)
+            .Select(e => new { e.OccurredOn, e.State }).ToListAsync();
+        Assert.All(await db.LedgerEntries.AsNoTracking().Where(e => e.Kind == EntryKind.Redemption).Select(e => e.State).Distinct().ToListAsync(),
+            state => Assert.Equal(EntryState.Effective, state));
         var states = entries.Select(e => new { Current = e.OccurredOn >= october, e.State }).Distinct().ToList();
         Assert.Equal(
             new[] { (false, EntryState.Effective), (true, EntryState.Publicised) },

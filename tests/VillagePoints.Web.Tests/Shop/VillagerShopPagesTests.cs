@@ -68,7 +68,7 @@ public sealed class VillagerShopPagesTests
             data.Add(provider, "rice", "abc", "数量要填 1 到 99 之间的整数");
             data.Add(provider, "rice", "1000000000", "数量要填 1 到 99 之间的整数");
             data.Add(provider, "caviar", "1", "这户的可用积分不够这次兑换");
-            data.Add(provider, "no-such", "1", "超市没有这种商品");
+            data.Add(provider, "no-such", "1", "商品目录里没有这件商品");
         }
         return data;
     }
