@@ -24,7 +24,7 @@ public sealed class NoticeSchedulerTests
     {
         await using var app = await TestApp.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?>
         {
-            [NoticeScheduler.EveryKey] = "00:00:00.100",
+            [NoticeScheduler.Every] = "00:00:00.100",
         });
         var v = await ArrangeLastMonthAsync(app.Database);
         await PublishAsync(app.Database, v, LastMonth);
@@ -102,7 +102,7 @@ public sealed class NoticeSchedulerTests
     private static async Task<bool> LeaseTakenAsync(TestApp app)
     {
         await using var db = app.NewContext();
-        return await db.JobLeases.AnyAsync(l => l.Name == NoticeScheduler.LeaseName);
+        return await db.JobLeases.AnyAsync(l => l.Name == NoticeScheduler.Lease);
     }
 
     private static async Task WaitUntilAsync(TestApp app, Func<VillagePointsDb, Task<bool>> condition)

@@ -155,7 +155,7 @@ public sealed class ReservationsApiTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task The_scheduled_job_expires_a_reservation_past_its_deadline_and_puts_the_stock_back(DatabaseProvider provider)
     {
-        await using var app = await TestApp.StartAsync(provider, new Dictionary<string, string?> { [ReservationScheduler.EveryKey] = "00:00:00.100" });
+        await using var app = await TestApp.StartAsync(provider, new Dictionary<string, string?> { [ReservationScheduler.Every] = "00:00:00.100" });
         var (v, _) = await ArrangeAsync(app);
         var villager = await app.ClientAsync(TestApp.In(v, Role.Villager, householdNumber: 1));
         Assert.Equal(HttpStatusCode.Created, (await villager.PostAsync(Base(v), Lines("rice", 3))).StatusCode);
