@@ -85,7 +85,18 @@ public sealed class VoucherDesk(VillagePointsDb db, TimeProvider time)
             if (await Idempotency.ReplayAsync<VoucherView>(db, c.VillageId, c.IdempotencyKey, HonourOperation, hash, token) is { } earlier)
                 return earlier;
             var voucher = await FindVoucherAsync(c.VillageId, code, token);
-            await RequireHonourableAsync(voucher, c.ActorId, token);
+            try
+            {
+                await RequireHonourableAsync(voucher, c.ActorId, token);
+            }
+            catch (VoucherAlreadyHonouredException)
+            {
+                // A double tap whose twin committed between the look-up above and this read: the twin's honour and its
+                // answer were saved together, so the answer is there to give.
+                if (await Idempotency.ReplayAsync<VoucherView>(db, c.VillageId, c.IdempotencyKey, HonourOperation, hash, token) is { } twin)
+                    return twin;
+                throw;
+            }
 
             var now = BusinessCalendar.Truncate(time.GetUtcNow());
             var month = MonthOf(now);
